@@ -29,3 +29,14 @@ if [[ ${#need_npm[@]} -gt 0 ]]; then
 fi
 if [[ -n "${SERVAL_ORT_LIB:-}" && ! -f "$SERVAL_ORT_LIB" ]]; then fail "SERVAL_ORT_LIB=$SERVAL_ORT_LIB does not exist"; fi
 
+
+# The demo packages reference the PP-OCRv4 models by file name; link them in (ignored by git).
+link_model() { # link_model EXAMPLE_DIR MODEL_FILE
+  local dir="$ROOT/examples/$1"
+  [[ -d "$dir" ]] || return 0
+  [[ -e "$dir/$2" ]] || ln -sf "$MODELS/$2" "$dir/$2"
+}
+link_model ocr-det ch_PP-OCRv4_det_infer.onnx
+link_model ocr-rec ch_PP-OCRv4_rec_infer.onnx
+link_model ocr-cls ch_ppocr_mobile_v2.0_cls_infer.onnx
+link_model hello-dotnet ch_ppocr_mobile_v2.0_cls_infer.onnx

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Serval.Core.Wire;
+using Serval.Node.Processes;
+
+namespace Serval.Node.Instances;
+
+/// <summary>An instance that could not be started, with the reason its process gave.</summary>
+public sealed class InstanceStartException(string message) : Exception(message);
+
+/// <summary>
+/// Starts instance processes, waits for their ready line, connects to them, watches them exit and
+/// stops them (SIGTERM, bounded drain, then SIGKILL).
+/// </summary>
+public sealed partial class InstanceSupervisor : IAsyncDisposable
+{
+    private readonly IProcessLauncher _launcher;
+    private readonly NodeOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _hostPath;
+    private readonly ConcurrentDictionary<string, Instance> _instances = new();
+
+    /// <summary>Creates a supervisor.</summary>
+    public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, TimeProvider time, ILogger<InstanceSupervisor> logger)
+    {
+        _launcher = launcher;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _hostPath = options.InstanceHostPath ?? InstanceHostLocator.Find();
+        Directory.CreateDirectory(options.RunDirectory);
+        Directory.CreateDirectory(options.SocketDirectory);
+    }
+
+    /// <summary>Raised when an instance ends (stopped or failed), on a pool thread.</summary>
+    public event Action<Instance>? InstanceEnded;
+
+    /// <summary>The instances not yet ended.</summary>
+    public IEnumerable<Instance> Instances => _instances.Values;
+
+    /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
+    public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
+    {
+        var instance = new Instance(config, _time.GetUtcNow());
+        _instances[config.InstanceId] = instance;
+        try
+        {
+            var (process, report) = await LaunchAsync(config, check: false, instance, cancellationToken).ConfigureAwait(false);
+            instance.Process = process;
+            instance.Report = report;
+            instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason)).ConfigureAwait(false);
+            _ = WatchAsync(instance);
+            instance.TryMove(InstanceState.Ready, "loaded and warmed up", _time.GetUtcNow());
+            LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
+            return instance;
+        }
+        catch (Exception e)
+        {
+            string reason = e is InstanceStartException ? e.Message : $"could not start: {e.Message}";
+            instance.Process?.Kill();
+            End(instance, InstanceState.Failed, reason);
+            throw e is InstanceStartException or OperationCanceledException ? e : new InstanceStartException(reason);
+        }
+    }
+
+    /// <summary>
+    /// Loads a version in a throw-away instance process (<c>--check</c>) to prove the package can serve:
+    /// the model loads and one warm-up run succeeds. Returns its report or throws <see cref="InstanceStartException"/>.
+    /// </summary>
+    public async Task<ReadyReport> CheckAsync(InstanceConfig config, CancellationToken cancellationToken)
+    {
+        var (process, report) = await LaunchAsync(config, check: true, instance: null, cancellationToken).ConfigureAwait(false);
+        using (process)
+        {
+            await process.Exited.WaitAsync(_options.StartTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return report;
+    }
+
+    /// <summary>Stops an instance: no new work, bounded drain of what it holds, SIGTERM, then SIGKILL.</summary>
+    public async Task StopAsync(Instance instance, string reason)
+    {
+        if (!instance.TryMove(InstanceState.Draining, reason, _time.GetUtcNow()))
+        {
+            return;
+        }
+
+        DateTimeOffset deadline = _time.GetUtcNow() + _options.DrainTimeout;
+        while (instance.InFlight > 0 && _time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
+        }
+
+        if (instance.Process is { } process)
+        {
+            process.Terminate();
+            try
+            {
+                await process.Exited.WaitAsync(_options.DrainTimeout, _time).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                process.Kill();
+            }
+        }
+
+        End(instance, InstanceState.Stopped, reason);
+    }
+
+    private async Task<(IRunningProcess Process, ReadyReport Report)> LaunchAsync(InstanceConfig config, bool check, Instance? instance, CancellationToken cancellationToken)
+    {
+        string configPath = Path.Combine(_options.RunDirectory, config.InstanceId + ".json");
+        await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
+        var ready = new TaskCompletionSource<ReadyReport>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stderrTail = new ConcurrentQueue<string>();
+        string id = config.InstanceId;
+        List<string> arguments = [_hostPath, "--config", configPath, "--exit-on-stdin-eof"];
+        if (check)
+        {
+            arguments.Add("--check");
+        }
+
+        IRunningProcess process = _launcher.Start(new ProcessStartRequest(
+            _options.DotnetHost,
+            arguments,
+            new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_TC_QuickJitForLoops"] = "1" },
+            config.PackageDirectory,
+            line =>
+            {
+                if (line.StartsWith(ReadyReport.ReadyPrefix, StringComparison.Ordinal))
+                {
+                    try
+                    {
+                        ready.TrySetResult(ReadyReport.Parse(line[ReadyReport.ReadyPrefix.Length..]));
+                    }
+                    catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
+                    {
+                        ready.TrySetException(new InstanceStartException($"the instance sent a malformed ready line: {e.Message}"));
+                    }
+                }
+                else if (line.StartsWith(ReadyReport.FailedPrefix, StringComparison.Ordinal))
+                {
+                    ready.TrySetException(new InstanceStartException(line[ReadyReport.FailedPrefix.Length..]));
+                }
+                else
+                {
+                    LogInstanceOutput(id, line);
+                }
+            },
+            line =>
+            {
+                stderrTail.Enqueue(line);
+                while (stderrTail.Count > 20 && stderrTail.TryDequeue(out _))
+                {
+                }
+
+                LogInstanceOutput(id, line);
+            }));
+        if (instance is not null)
+        {
+            instance.Process = process;
+        }
+
+        _ = process.Exited.ContinueWith(t =>
+        {
+            string tail = string.Join(" | ", stderrTail.TakeLast(3));
+            ready.TrySetException(new InstanceStartException(
+                $"the instance exited with code {t.Result} while starting{(tail.Length > 0 ? ": " + tail : "")}"));
+        }, TaskScheduler.Default);
+
+        try
+        {
+            ReadyReport report = await ready.Task.WaitAsync(_options.StartTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return (process, report);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill();
+            throw new InstanceStartException($"the instance was not ready within {_options.StartTimeout.TotalSeconds:0} s");
+        }
+        catch
+        {
+            process.Kill();
+            throw;
+        }
+    }
+
+    private async Task<string> ExplainAsync(Instance instance, string socketReason)
+    {
+        try
+        {
+            int code = await instance.Process!.Exited.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
+            return $"instance {instance.Id} {ExitText(code)}";
+        }
+        catch (TimeoutException)
+        {
+            return $"instance {instance.Id}: {socketReason}";
+        }
+    }
+
+    private static string ExitText(int code) => code switch
+    {
+        0 => "exited",
+        > 128 => $"exited with code {code} (signal {code - 128}{(code == 137 ? ", SIGKILL: killed or out of memory" : "")})",
+        _ => $"exited with code {code}",
+    };
+
+    private async Task WatchAsync(Instance instance)
+    {
+        int code = await instance.Process!.Exited.ConfigureAwait(false);
+        string reason = ExitText(code);
+        instance.Connection?.Close($"instance {instance.Id} {reason}");
+        End(instance, instance.State == InstanceState.Draining ? InstanceState.Stopped : InstanceState.Failed, reason);
+    }
+
+    private void End(Instance instance, InstanceState state, string reason)
+    {
+        if (instance.TryMove(state, reason, _time.GetUtcNow()))
+        {
+            if (state == InstanceState.Failed)
+            {
+                LogFailed(instance.Id, reason);
+            }
+
+            instance.Connection?.Close($"instance {instance.Id} {reason}");
+            _instances.TryRemove(instance.Id, out _);
+            try
+            {
+                File.Delete(Path.Combine(_options.RunDirectory, instance.Id + ".json"));
+            }
+            catch (IOException)
+            {
+            }
+
+            InstanceEnded?.Invoke(instance);
+        }
+    }
+
+    /// <summary>Stops every instance.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_instances.Values.Select(i => StopAsync(i, "the platform is stopping"))).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "instance {Id} of {Function} v{Version} ready after {ColdStartMs:0} ms")]
+    private partial void LogReady(string id, string function, int version, double coldStartMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "instance {Id} failed: {Reason}")]
+    private partial void LogFailed(string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "[{Id}] {Line}")]
+    private partial void LogInstanceOutput(string id, string line);
+}

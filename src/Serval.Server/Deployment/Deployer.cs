@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Serval.Core.Specs;
+using Serval.Core.Wire;
+using Serval.Node.Instances;
+using Serval.Node.Packages;
+using Serval.Server.Functions;
+using Serval.Server.Storage;
+
+namespace Serval.Server.Deployment;
+
+/// <summary>
+/// Turns an upload into an immutable version: validate the spec and its files, store the blobs, prove
+/// the package loads in a throw-away instance, then record the version and move <c>latest</c>. Any
+/// failure leaves what was deployed before untouched (blobs are content-addressed, so a stored blob
+/// of a refused deploy is harmless).
+/// </summary>
+public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCache packages, InstanceSupervisor supervisor, InstanceConfigFactory configs, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Deploys <paramref name="specText"/> with <paramref name="files"/>.</summary>
+    public async Task<DeployResult> DeployAsync(string specText, IReadOnlyList<UploadedFile> files, CancellationToken cancellationToken)
+    {
+        SpecParseResult parsed = SpecParser.Parse(specText, "serval.yaml");
+        if (parsed.Spec is not { } spec)
+        {
+            return Refused(parsed.Errors.Select(e => e.ToString()).ToList());
+        }
+
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (UploadedFile file in files)
+        {
+            if (PathProblem(file.Path) is { } problem)
+            {
+                return DeployResult.Refused($"file '{file.Path}': {problem}");
+            }
+
+            if (!paths.Add(file.Path))
+            {
+                return DeployResult.Refused($"file '{file.Path}' is uploaded twice");
+            }
+        }
+
+        var missing = SpecFiles.Check(spec, "serval.yaml", paths.Contains, paths.Order(StringComparer.Ordinal).ToList());
+        if (missing.Count > 0)
+        {
+            return Refused(missing.Select(e => e.ToString()).ToList());
+        }
+
+        var stored = new List<PackageFile>(files.Count);
+        foreach (UploadedFile file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        {
+            await using Stream content = file.Open();
+            var (digest, size) = await blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
+            stored.Add(new PackageFile(file.Path, digest, size));
+        }
+
+        string versionDigest = Digest(specText, stored);
+        if (catalog.Functions.GetValueOrDefault(spec.Name) is { } existing && existing.Latest.Record.Digest == versionDigest)
+        {
+            return new DeployResult(existing.Latest, Created: false, null, []);
+        }
+
+        ReadyReport report;
+        string checkName = $"check-{Guid.NewGuid():N}"[..14];
+        try
+        {
+            string packageDir = packages.Materialize(checkName, 1, stored);
+            InstanceConfig config = configs.Create(spec, 0, checkName, packageDir);
+            report = await supervisor.CheckAsync(config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InstanceStartException e)
+        {
+            return DeployResult.Refused($"{spec.Name}: the package does not load: {e.Message}");
+        }
+        finally
+        {
+            packages.Remove(checkName);
+        }
+
+        string metadata = JsonSerializer.Serialize(report, Json);
+        await catalog.ChangeAsync(store => store.AddVersionAsync(spec.Name, versionDigest, specText, stored, metadata, time.GetUtcNow(), cancellationToken), cancellationToken)
+            .ConfigureAwait(false);
+        return new DeployResult(catalog.Functions[spec.Name].Latest, Created: true, null, []);
+    }
+
+    private static DeployResult Refused(IReadOnlyList<string> errors) =>
+        DeployResult.Refused(errors.Count == 1 ? errors[0] : $"{errors[0]} (and {errors.Count - 1} more)", errors);
+
+    private static string? PathProblem(string path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return "has no name";
+        }
+
+        if (path.StartsWith('/') || path.Contains('\\') || path.Contains('\0'))
+        {
+            return "must be a relative path with forward slashes";
+        }
+
+        foreach (string segment in path.Split('/'))
+        {
+            if (segment is "" or "." or "..")
+            {
+                return "must not contain empty, '.' or '..' segments";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>sha256 over the spec text and every "path digest" line, in path order.</summary>
+    private static string Digest(string specText, IReadOnlyList<PackageFile> files)
+    {
+        var text = new StringBuilder(specText).Append('\n');
+        foreach (PackageFile file in files)
+        {
+            text.Append(file.Path).Append(' ').Append(file.Digest).Append('\n');
+        }
+
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+}

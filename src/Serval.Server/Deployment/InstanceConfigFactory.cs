@@ -1,0 +1,28 @@
+using Serval.Core.Specs;
+using Serval.Core.Wire;
+using Serval.Node;
+
+namespace Serval.Server.Deployment;
+
+/// <summary>Derives an instance's start configuration from a version's spec.</summary>
+public sealed class InstanceConfigFactory(NodeOptions node)
+{
+    /// <summary>The config for a new instance of <paramref name="spec"/> version <paramref name="version"/>.</summary>
+    public InstanceConfig Create(FunctionSpec spec, int version, string instanceId, string packageDirectory) => new()
+    {
+        Function = spec.Name,
+        Version = version,
+        InstanceId = instanceId,
+        Runtime = spec.Runtime,
+        PackageDirectory = packageDirectory,
+        // A short random name: socket paths may hold at most 107 bytes, and names may be 63 characters.
+        SocketPath = Path.Combine(node.SocketDirectory, Guid.NewGuid().ToString("N")[..12] + ".sock"),
+        Model = spec.Model,
+        Models = new Dictionary<string, string>(spec.Models),
+        Handler = spec.Handler,
+        IntraOpThreads = Math.Max(1, (int)Math.Ceiling(spec.Resources.Cpu)),
+        Gpu = spec.Resources.Gpu > 0,
+        Concurrency = spec.Instances.Concurrency,
+        GraphCacheDirectory = node.GraphCacheDirectory is null ? null : Path.Combine(node.GraphCacheDirectory, spec.Name, version.ToString()),
+    };
+}

@@ -1,0 +1,11 @@
+using Serval.Node.Instances;
+
+namespace Serval.Server.Dispatch;
+
+/// <summary>One invocation's answer and the facts its headers report.</summary>
+/// <param name="Outcome">The answer body, or the error.</param>
+/// <param name="InstanceId">The instance that ran it ("" when none could).</param>
+/// <param name="ColdStart">True when the invocation waited for an instance to start.</param>
+/// <param name="DurationMs">Time inside the instance (send to answer).</param>
+/// <param name="MemoryMb">The instance's resident memory.</param>
+public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb);

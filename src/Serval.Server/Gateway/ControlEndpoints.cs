@@ -1,0 +1,145 @@
+using Microsoft.AspNetCore.Http.Features;
+using Serval.Node.Instances;
+using Serval.Server.Deployment;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+using Serval.Server.Monitoring;
+
+namespace Serval.Server.Gateway;
+
+/// <summary>The control plane: <c>/v1/functions</c> — deploy, list, inspect, remove.</summary>
+public static class ControlEndpoints
+{
+    /// <summary>Maps <c>/v1/...</c>.</summary>
+    public static void MapControl(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/functions", DeployAsync);
+        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher) =>
+            Results.Json(catalog.Functions.Values.OrderBy(f => f.Record.Name, StringComparer.Ordinal).Select(f => new
+            {
+                name = f.Record.Name,
+                runtime = f.Latest.Spec.Runtime.ToString().ToLowerInvariant(),
+                latestVersion = f.Latest.Version,
+                versions = f.Versions.Count,
+                description = f.Latest.Spec.Description,
+                created = f.Record.Created,
+                updated = f.Record.Updated,
+                instances = dispatcher.InstancesOf(f.Record.Name).Count(),
+            })));
+        app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog) =>
+            catalog.Functions.TryGetValue(name, out DeployedFunction? f)
+                ? Results.Json(new
+                {
+                    name,
+                    runtime = f.Latest.Spec.Runtime.ToString().ToLowerInvariant(),
+                    description = f.Latest.Spec.Description,
+                    created = f.Record.Created,
+                    updated = f.Record.Updated,
+                    aliases = f.Aliases,
+                    versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
+                })
+                : NoFunction(name));
+        app.MapGet("/v1/functions/{name}/versions", (string name, FunctionCatalog catalog) =>
+            catalog.Functions.TryGetValue(name, out DeployedFunction? f)
+                ? Results.Json(f.Versions.OrderByDescending(v => v.Version).Select(VersionJson))
+                : NoFunction(name));
+        app.MapGet("/v1/functions/{name}/instances", (string name, FunctionCatalog catalog, Dispatcher dispatcher, TimeProvider time) =>
+            catalog.Functions.ContainsKey(name)
+                ? Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow())))
+                : NoFunction(name));
+        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, CancellationToken cancellationToken) =>
+        {
+            if (!catalog.Functions.ContainsKey(name))
+            {
+                return NoFunction(name);
+            }
+
+            await catalog.ChangeAsync(store => store.DeleteFunctionAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await dispatcher.RemoveAsync(name).ConfigureAwait(false);
+            stats.Remove(name);
+            return Results.NoContent();
+        });
+    }
+
+    private static async Task<IResult> DeployAsync(HttpContext context, Deployer deployer, ServalOptions options)
+    {
+        HttpRequest request = context.Request;
+        if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return Errors.Result(400, "a deploy is multipart/form-data with a part 'spec' (serval.yaml) and one part 'file' per package file");
+        }
+
+        if (request.ContentLength > options.MaxPackageBytes)
+        {
+            return Errors.Result(413, $"the package is over the limit of {options.MaxPackageBytes >> 20} MiB");
+        }
+
+        context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = options.MaxPackageBytes;
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = options.MaxPackageBytes, ValueLengthLimit = 1 << 20 }, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            return Errors.Result(400, $"the upload is not valid multipart/form-data: {e.Message}");
+        }
+
+        string? spec = form["spec"].FirstOrDefault();
+        if (spec is null && form.Files.GetFile("spec") is { } specFile)
+        {
+            using var reader = new StreamReader(specFile.OpenReadStream());
+            spec = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+
+        if (string.IsNullOrWhiteSpace(spec))
+        {
+            return Errors.Result(400, "the upload has no 'spec' part: send the serval.yaml text as the part 'spec'");
+        }
+
+        var files = form.Files.Where(f => f.Name == "file").Select(f => new UploadedFile(f.FileName, f.OpenReadStream)).ToList();
+        DeployResult result = await deployer.DeployAsync(spec, files, context.RequestAborted).ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            return Results.Json(new { error, errors = result.Details }, statusCode: 400);
+        }
+
+        DeployedVersion v = result.Version!;
+        object body = new
+        {
+            name = v.Function,
+            version = v.Version,
+            runtime = v.Spec.Runtime.ToString().ToLowerInvariant(),
+            digest = v.Record.Digest,
+            created = v.Record.Created,
+            files = v.Record.Files.Select(f => new { path = f.Path, size = f.Size, digest = f.Digest }),
+        };
+        return result.Created ? Results.Json(body, statusCode: 201) : Results.Json(body);
+    }
+
+    private static object VersionJson(DeployedVersion v) => new
+    {
+        version = v.Version,
+        digest = v.Record.Digest,
+        created = v.Record.Created,
+        files = v.Record.Files.Select(f => new { path = f.Path, size = f.Size, digest = f.Digest }),
+        spec = v.Record.SpecText,
+    };
+
+    private static object InstanceJson(Instance i, DateTimeOffset now) => new
+    {
+        id = i.Id,
+        version = i.Config.Version,
+        state = i.State.ToString(),
+        reason = i.Reason,
+        generation = i.Generation,
+        pid = i.Process?.Pid,
+        started = i.Created,
+        ready = i.ReadyAt,
+        ageSeconds = Math.Round((now - i.Created).TotalSeconds, 1),
+        coldStartMs = Math.Round(i.ColdStartMs, 1),
+        inFlight = i.InFlight,
+    };
+
+    private static IResult NoFunction(string name) => Errors.Result(404, $"no function named '{name}'");
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Serval.Core.Wire;
+
+namespace Serval.Server.Gateway;
+
+/// <summary>
+/// The one table from failures to HTTP answers: an <see cref="ErrorKind"/>'s value is its status
+/// code, the body is always <c>{"error": "..."}</c>, and overload answers carry <c>Retry-After</c>.
+/// </summary>
+public static class Errors
+{
+    /// <summary>Writes <paramref name="error"/> as the answer.</summary>
+    public static Task WriteAsync(HttpContext context, InvokeError error) => WriteAsync(context, (int)error.Kind, error.Message);
+
+    /// <summary>Writes a <c>{"error"}</c> answer with <paramref name="status"/>.</summary>
+    public static async Task WriteAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        if (status is 429 or 503)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message)), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>An <see cref="IResult"/> for endpoints that return results.</summary>
+    public static IResult Result(int status, string message) => Results.Json(new ErrorBody(message), statusCode: status);
+
+    /// <summary>The error body.</summary>
+    /// <param name="Error">The message.</param>
+    public sealed record ErrorBody([property: System.Text.Json.Serialization.JsonPropertyName("error")] string Error);
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Primitives;
+using Serval.Core.Specs;
+using Serval.Core.Wire;
+using Serval.Onnx;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+using Serval.Server.Gateway.Oip;
+using Serval.Server.Monitoring;
+
+namespace Serval.Server.Gateway;
+
+/// <summary>
+/// <c>POST /fn/{name}</c> (raw body in and out), <c>POST /fn/{name}/predict</c> (the simple JSON
+/// protocol) and <c>GET /fn/{name}/monitor</c>. Handler runtimes get the body as it came; an
+/// <c>onnx</c> function is adapted: its one input from the raw body or the JSON, its first output back.
+/// </summary>
+public static class FunctionEndpoints
+{
+    /// <summary>Maps <c>/fn/...</c>.</summary>
+    public static void MapFunctions(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/fn/{name}", (HttpContext context, string name) => InvokeAsync(context, name, ""));
+        app.MapPost("/fn/{name}/predict", (HttpContext context, string name) => InvokeAsync(context, name, "predict"));
+        app.MapGet("/fn/{name}/monitor", (string name, FunctionCatalog catalog, FunctionStats stats) =>
+        {
+            if (!catalog.Functions.ContainsKey(name))
+            {
+                return OipEndpoints.NotFound(catalog, name, null);
+            }
+
+            MonitorSnapshot s = stats.Snapshot(name);
+            return Results.Json(new Dictionary<string, object>
+            {
+                ["AvgQPM"] = Math.Round(s.AvgQpm, 2),
+                ["AvgReqTime"] = s.AvgReqTimeSeconds.ToString("0.000", CultureInfo.InvariantCulture) + "s",
+                ["Counter"] = s.Counter,
+            });
+        });
+    }
+
+    private static async Task InvokeAsync(HttpContext context, string name, string route)
+    {
+        var services = context.RequestServices;
+        var catalog = services.GetRequiredService<FunctionCatalog>();
+        string? version = context.Request.Query["version"];
+        if (catalog.Resolve(name, version) is not { } deployed)
+        {
+            await Errors.WriteAsync(context, 404, OipEndpoints.NotFoundMessage(catalog, name, version).Replace("model", "function", StringComparison.Ordinal)).ConfigureAwait(false);
+            return;
+        }
+
+        var (body, tooLarge) = await RequestBody.ReadAsync(context.Request, services.GetRequiredService<ServalOptions>().MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
+            return;
+        }
+
+        string contentType = context.Request.ContentType ?? "application/octet-stream";
+        if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            // The form field json= carries the same JSON document as a JSON body would.
+            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+            if (!form.TryGetValue("json", out StringValues json))
+            {
+                await Errors.WriteAsync(context, 400, "the form has no field 'json': send {\"jsonData\": ...} as a JSON body or as the form field json=").ConfigureAwait(false);
+                return;
+            }
+
+            body = Encoding.UTF8.GetBytes(json.ToString());
+            contentType = "application/json";
+        }
+
+        string requestId = InvocationHeaders.RequestId(context.Request);
+        object request;
+        if (deployed.Spec.Runtime == RuntimeKind.Onnx)
+        {
+            var (infer, error) = route == "predict" ? OnnxAdapter.FromPredict(body, deployed) : OnnxAdapter.FromRaw(body, context.Request.Headers, deployed);
+            if (infer is null)
+            {
+                await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
+                return;
+            }
+
+            request = infer;
+        }
+        else
+        {
+            request = new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
+        }
+
+        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, context.RequestAborted).ConfigureAwait(false);
+        services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
+        InvocationHeaders.Set(context.Response, requestId, deployed, result);
+        if (result.Outcome.Error is { } failure)
+        {
+            await Errors.WriteAsync(context, failure).ConfigureAwait(false);
+            return;
+        }
+
+        object decoded = WireCodec.DecodeResult(result.Outcome.Body);
+        HttpResponse response = context.Response;
+        if (decoded is RawResponse raw)
+        {
+            response.StatusCode = raw.StatusCode;
+            response.ContentType = raw.ContentType;
+            response.ContentLength = raw.Body.Length;
+            await response.Body.WriteAsync(raw.Body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        NamedTensor first = ((NamedTensor[])decoded)[0];
+        if (route == "predict")
+        {
+            byte[] json = OnnxAdapter.PredictAnswer(requestId, first.Tensor);
+            response.ContentType = "application/json";
+            response.ContentLength = json.Length;
+            await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        response.ContentType = "application/octet-stream";
+        response.Headers["X-Serval-Shape"] = string.Join(",", first.Tensor.Shape);
+        response.Headers["X-Serval-Datatype"] = first.Tensor.ElementType.ToOipName();
+        response.Headers["X-Serval-Output"] = first.Name;
+        response.ContentLength = OipResponseWriter.BinarySize(first.Tensor);
+        await OipResponseWriter.WriteBinaryAsync(response.Body, first.Tensor, context.RequestAborted).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Serval.Core.Specs;
+using Serval.Core.Wire;
+using Serval.Onnx;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+using Serval.Server.Gateway.Oip;
+using Serval.Server.Monitoring;
+
+namespace Serval.Server.Gateway;
+
+/// <summary>The Open Inference Protocol v2 (KServe/Triton) endpoints.</summary>
+public static class OipEndpoints
+{
+    private static readonly string ServerVersion = typeof(OipEndpoints).Assembly.GetName().Version?.ToString(3) ?? "0.1.0";
+
+    /// <summary>Maps <c>/v2/...</c>.</summary>
+    public static void MapOip(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2", () => Results.Json(new { name = "serval", version = ServerVersion, extensions = new[] { "binary_tensor_data" } }));
+        app.MapGet("/v2/health/live", () => Results.Ok());
+        app.MapGet("/v2/health/ready", () => Results.Ok());
+        app.MapGet("/v2/models/{name}", (string name, FunctionCatalog catalog) => Metadata(catalog, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}", (string name, string version, FunctionCatalog catalog) => Metadata(catalog, name, version));
+        app.MapGet("/v2/models/{name}/ready", (string name, FunctionCatalog catalog) => Ready(catalog, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (string name, string version, FunctionCatalog catalog) => Ready(catalog, name, version));
+        app.MapPost("/v2/models/{name}/infer", (HttpContext context, string name) => InferAsync(context, name, null));
+        app.MapPost("/v2/models/{name}/versions/{version}/infer", (HttpContext context, string name, string version) => InferAsync(context, name, version));
+    }
+
+    private static IResult Metadata(FunctionCatalog catalog, string name, string? version)
+    {
+        if (catalog.Resolve(name, version) is not { } deployed)
+        {
+            return NotFound(catalog, name, version);
+        }
+
+        return Results.Json(new
+        {
+            name,
+            versions = catalog.Functions[name].Versions.Select(v => v.Version.ToString(CultureInfo.InvariantCulture)).ToArray(),
+            platform = deployed.Spec.Runtime == RuntimeKind.Onnx ? "onnxruntime_onnx" : "serval_dotnet",
+            inputs = deployed.Metadata.Inputs.Select(i => new { name = i.Name, datatype = i.Datatype, shape = i.Shape }),
+            outputs = deployed.Metadata.Outputs.Select(o => new { name = o.Name, datatype = o.Datatype, shape = o.Shape }),
+        });
+    }
+
+    private static IResult Ready(FunctionCatalog catalog, string name, string? version) =>
+        catalog.Resolve(name, version) is null ? NotFound(catalog, name, version) : Results.Ok();
+
+    internal static IResult NotFound(FunctionCatalog catalog, string name, string? version) =>
+        Errors.Result(404, NotFoundMessage(catalog, name, version));
+
+    internal static string NotFoundMessage(FunctionCatalog catalog, string name, string? version) =>
+        catalog.Functions.TryGetValue(name, out DeployedFunction? function)
+            ? $"model '{name}' has no version '{version}' (versions: {string.Join(", ", function.Versions.Select(v => v.Version))})"
+            : $"no model named '{name}'";
+
+    private static async Task InferAsync(HttpContext context, string name, string? version)
+    {
+        var services = context.RequestServices;
+        var catalog = services.GetRequiredService<FunctionCatalog>();
+        var options = services.GetRequiredService<ServalOptions>();
+        if (catalog.Resolve(name, version) is not { } deployed)
+        {
+            await Errors.WriteAsync(context, 404, NotFoundMessage(catalog, name, version)).ConfigureAwait(false);
+            return;
+        }
+
+        if (deployed.Spec.Runtime != RuntimeKind.Onnx)
+        {
+            await Errors.WriteAsync(context, 400, $"'{name}' is a {deployed.Spec.Runtime.ToString().ToLowerInvariant()} function: call it with POST /fn/{name} or /fn/{name}/predict").ConfigureAwait(false);
+            return;
+        }
+
+        var (body, tooLarge) = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
+            return;
+        }
+
+        int? headerLength = null;
+        if (context.Request.Headers.TryGetValue("Inference-Header-Content-Length", out var headerValue))
+        {
+            if (!int.TryParse(headerValue, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
+            {
+                await Errors.WriteAsync(context, 400, $"Inference-Header-Content-Length must be a number, got '{headerValue}'").ConfigureAwait(false);
+                return;
+            }
+
+            headerLength = parsed;
+        }
+
+        var (request, error) = OipRequestReader.Read(body, headerLength, name, deployed.Metadata.Inputs, deployed.Metadata.Outputs);
+        if (request is null)
+        {
+            await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
+            return;
+        }
+
+        string requestId = InvocationHeaders.RequestId(context.Request);
+        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request.Request, context.RequestAborted).ConfigureAwait(false);
+        services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
+        InvocationHeaders.Set(context.Response, requestId, deployed, result);
+        if (result.Outcome.Error is { } failure)
+        {
+            await Errors.WriteAsync(context, failure).ConfigureAwait(false);
+            return;
+        }
+
+        var outputs = (NamedTensor[])WireCodec.DecodeResult(result.Outcome.Body);
+        var (json, binary) = OipResponseWriter.Write(name, deployed.Version, request.Id ?? requestId, outputs, request);
+        HttpResponse response = context.Response;
+        if (binary.Count == 0)
+        {
+            response.ContentType = "application/json";
+            response.ContentLength = json.Length;
+            await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        long length = json.Length;
+        foreach (Tensor tensor in binary)
+        {
+            length += OipResponseWriter.BinarySize(tensor);
+        }
+
+        response.ContentType = "application/octet-stream";
+        response.Headers["Inference-Header-Content-Length"] = json.Length.ToString(CultureInfo.InvariantCulture);
+        response.ContentLength = length;
+        await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+        foreach (Tensor tensor in binary)
+        {
+            await OipResponseWriter.WriteBinaryAsync(response.Body, tensor, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serval.Node;
+using Serval.Node.Instances;
+using Serval.Node.Packages;
+using Serval.Node.Processes;
+using Serval.Server.Deployment;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+using Serval.Server.Gateway;
+using Serval.Server.Monitoring;
+using Serval.Server.Storage;
+
+namespace Serval.Server;
+
+/// <summary>Builds the all-in-one platform: gateway, controller and one node agent in one process.</summary>
+public static class ServalHost
+{
+    /// <summary>The application, configured but not started.</summary>
+    public static WebApplication Build(ServalOptions options, Action<ILoggingBuilder>? logging = null)
+    {
+        string data = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(data);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = data });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxPackageBytes);
+        });
+
+        var node = new NodeOptions
+        {
+            RunDirectory = Path.Combine(data, "run"),
+            GraphCacheDirectory = Path.Combine(data, "cache", "graphs"),
+        };
+        IServiceCollection services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(node);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IFunctionStore>(_ => new SqliteFunctionStore(Path.Combine(data, "serval.db")));
+        services.AddSingleton(_ => new BlobStore(Path.Combine(data, "blobs")));
+        services.AddSingleton(sp => new PackageCache(Path.Combine(data, "packages"), sp.GetRequiredService<BlobStore>().PathOf));
+        services.AddSingleton<IProcessLauncher, OsProcessLauncher>();
+        services.AddSingleton<InstanceSupervisor>();
+        services.AddSingleton<InstanceConfigFactory>();
+        services.AddSingleton<FunctionCatalog>();
+        services.AddSingleton<Deployer>();
+        services.AddSingleton<Dispatcher>();
+        services.AddSingleton<FunctionStats>();
+
+        WebApplication app = builder.Build();
+        app.MapOip();
+        app.MapFunctions();
+        app.MapControl();
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<Dispatcher>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
+        app.Services.GetRequiredService<FunctionCatalog>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+        return app;
+    }
+
+    /// <summary>The address the started application listens on (useful with port 0).</summary>
+    public static Uri Address(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+}

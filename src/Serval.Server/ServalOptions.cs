@@ -1,0 +1,45 @@
+namespace Serval.Server;
+
+/// <summary>Settings of the all-in-one platform, from the command line (<c>--port</c>, <c>--data</c>, ...).</summary>
+public sealed record ServalOptions
+{
+    /// <summary>The HTTP port on 127.0.0.1 (0 picks a free one). Default 8080.</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The address to listen on. Loopback by default: the platform has no authentication yet.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>The data folder: database, blobs, packages, instance configs. Default <c>.serval/</c>.</summary>
+    public string DataDirectory { get; init; } = ".serval";
+
+    /// <summary>
+    /// The largest request body accepted, for invocations and deploys. 64 MiB: a 4K RGB image as FP32
+    /// is 95 MiB, so larger payloads should be sent as URLs or files; a model package can be bigger,
+    /// and this can be raised with <c>--max-body-mb</c>.
+    /// </summary>
+    public long MaxBodyBytes { get; init; } = 64L << 20;
+
+    /// <summary>The largest deploy upload (1 GiB; models are large). <c>--max-package-mb</c>.</summary>
+    public long MaxPackageBytes { get; init; } = 1L << 30;
+
+    /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
+    public static ServalOptions Parse(string[] args)
+    {
+        var options = new ServalOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            options = args[i] switch
+            {
+                "--port" => options with { Port = int.TryParse(Value(), out int port) && port is >= 0 and <= 65535 ? port : throw new ArgumentException($"--port must be 0..65535, got '{args[i]}'") },
+                "--data" => options with { DataDirectory = Value() },
+                "--host" => options with { Host = Value() },
+                "--max-body-mb" => options with { MaxBodyBytes = long.TryParse(Value(), out long mb) && mb > 0 ? mb << 20 : throw new ArgumentException($"--max-body-mb must be a positive number, got '{args[i]}'") },
+                "--max-package-mb" => options with { MaxPackageBytes = long.TryParse(Value(), out long pmb) && pmb > 0 ? pmb << 20 : throw new ArgumentException($"--max-package-mb must be a positive number, got '{args[i]}'") },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N)"),
+            };
+        }
+
+        return options;
+    }
+}
