@@ -54,6 +54,9 @@ public sealed record FunctionSpec
     /// <summary>The line of each key in the file (<c>"instances.max"</c> → 4), for errors found after parsing.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>The column of each key in the file, beside <see cref="Lines"/>.</summary>
+    public IReadOnlyDictionary<string, int> Columns { get; init; } = new Dictionary<string, int>();
+
     /// <summary>Every model file the spec names, with the key that names it (<c>model</c>, <c>models.det</c>).</summary>
     public IEnumerable<(string Field, string Path)> ModelFiles()
     {

@@ -1,0 +1,64 @@
+namespace Serval.Core.Specs;
+
+/// <summary>The keys <c>serval.yaml</c> knows, and hints for the ones it does not.</summary>
+internal static class SpecKeys
+{
+    public static readonly string[] Top =
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env"];
+
+    public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
+
+    public static readonly string[] Resources = ["cpu", "memory", "gpu"];
+
+    /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
+    public static readonly string[] Future =
+        ["batching", "schedule", "async", "triggers", "placement", "mounts", "plan", "routes", "command"];
+
+    /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
+    private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["environment"] = "env",
+        ["desc"] = "description",
+        ["replicas"] = "instances",
+        ["scaling"] = "instances",
+        ["cores"] = "cpu",
+        ["mem"] = "memory",
+    };
+
+    /// <summary>
+    /// The hint for an unknown key in the section <paramref name="section"/> ("" for the top level):
+    /// a near known key, the section the key belongs to, or the list of known keys.
+    /// </summary>
+    public static string UnknownKeyHint(string key, string section, IReadOnlyList<string> known)
+    {
+        if (Synonyms.TryGetValue(key, out var meant) && known.Contains(meant))
+        {
+            return $"did you mean '{meant}'?";
+        }
+
+        if (EditDistance.Nearest(key, known) is { } near)
+        {
+            return $"did you mean '{near}'?";
+        }
+
+        // A key written in the wrong section: "memory:" at the top level belongs under resources.
+        foreach (var (other, keys) in Sections())
+        {
+            if (other != section && keys.Contains(key))
+            {
+                return other == ""
+                    ? $"'{key}' is a top-level key, not part of '{section}'"
+                    : $"'{key}' goes under '{other}', as in {other}: {{ {key}: ... }}";
+            }
+        }
+
+        return $"known keys{(section == "" ? "" : $" of '{section}'")}: {string.Join(", ", known)}";
+    }
+
+    private static IEnumerable<(string Section, string[] Keys)> Sections()
+    {
+        yield return ("", Top);
+        yield return ("instances", Instances);
+        yield return ("resources", Resources);
+    }
+}
