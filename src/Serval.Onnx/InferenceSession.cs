@@ -125,9 +125,11 @@ public sealed unsafe class InferenceSession : IDisposable
                     names, values, (nuint)n, outputNames, (nuint)_outputNames.Length, outputValues);
             }
 
-            var result = new SessionOutputs(Outputs, outputs);
+            // SessionOutputs owns the values from here on, also when its constructor throws (it then
+            // releases them itself): clear ours first so the finally below does not release them twice.
+            IntPtr[] produced = outputs;
             outputs = [];
-            return result;
+            return new SessionOutputs(Outputs, produced);
         }
         catch (OrtException) when (cancellationToken.IsCancellationRequested)
         {
