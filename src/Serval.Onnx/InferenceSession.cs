@@ -7,7 +7,8 @@ namespace Serval.Onnx;
 
 /// <summary>
 /// A loaded model. <see cref="Run(ReadOnlySpan{NamedTensor}, CancellationToken)"/> may be called from
-/// several threads at once; <see cref="Dispose"/> waits for runs in progress to release the session.
+/// several threads at once; <see cref="Dispose"/> does not wait, but runs in progress finish normally:
+/// the native session is released when the last of them ends, and later runs throw <see cref="ObjectDisposedException"/>.
 /// </summary>
 public sealed unsafe class InferenceSession : IDisposable
 {
@@ -39,9 +40,8 @@ public sealed unsafe class InferenceSession : IDisposable
 
         try
         {
-            IntPtr session = _session.DangerousGetHandle();
-            Inputs = ReadMetadata(session, input: true, out _inputNames);
-            Outputs = ReadMetadata(session, input: false, out _outputNames);
+            Inputs = ReadMetadata(_session, input: true, out _inputNames);
+            Outputs = ReadMetadata(_session, input: false, out _outputNames);
         }
         catch
         {
@@ -125,9 +125,11 @@ public sealed unsafe class InferenceSession : IDisposable
                     names, values, (nuint)n, outputNames, (nuint)_outputNames.Length, outputValues);
             }
 
-            var result = new SessionOutputs(Outputs, outputs);
+            // SessionOutputs owns the values from here on, also when its constructor throws (it then
+            // releases them itself): clear ours first so the finally below does not release them twice.
+            IntPtr[] produced = outputs;
             outputs = [];
-            return result;
+            return new SessionOutputs(Outputs, produced);
         }
         catch (OrtException) when (cancellationToken.IsCancellationRequested)
         {
@@ -156,7 +158,10 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
-    /// <summary>Releases the session and the names it holds. Safe to call more than once.</summary>
+    /// <summary>
+    /// Releases the session and the names it holds (once the last run in progress has finished).
+    /// Safe to call more than once.
+    /// </summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -165,11 +170,6 @@ public sealed unsafe class InferenceSession : IDisposable
         }
 
         _session.Dispose();
-        IntPtr allocator = OrtApi.GetAllocatorWithDefaultOptions();
-        foreach (IntPtr name in _inputNames.Concat(_outputNames))
-        {
-            OrtApi.AllocatorFree(allocator, name);
-        }
     }
 
     private static IntPtr CreateValue(Tensor tensor, out MemoryHandle pin)
@@ -283,8 +283,9 @@ public sealed unsafe class InferenceSession : IDisposable
         }
     }
 
-    private static List<TensorMetadata> ReadMetadata(IntPtr session, bool input, out IntPtr[] names)
+    private static List<TensorMetadata> ReadMetadata(OrtSessionHandle handle, bool input, out IntPtr[] names)
     {
+        IntPtr session = handle.DangerousGetHandle();
         nuint count = input ? OrtApi.SessionGetInputCount(session) : OrtApi.SessionGetOutputCount(session);
         IntPtr allocator = OrtApi.GetAllocatorWithDefaultOptions();
         names = new IntPtr[(int)count];
@@ -292,6 +293,7 @@ public sealed unsafe class InferenceSession : IDisposable
         for (int i = 0; i < (int)count; i++)
         {
             names[i] = OrtApi.SessionGetName(session, (nuint)i, input, allocator);
+            handle.OwnedNames.Add(names[i]);
             string name = Marshal.PtrToStringUTF8(names[i]) ?? "";
             using var typeInfo = new OrtTypeInfoHandle(OrtApi.SessionGetTypeInfo(session, (nuint)i, input));
             // ONNXType 1 = tensor; sequences, maps and optionals are described as Undefined.

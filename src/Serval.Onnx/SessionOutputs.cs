@@ -24,17 +24,25 @@ public sealed unsafe class SessionOutputs : IDisposable
             _values[i] = new OrtValueHandle(values[i]);
         }
 
-        for (int i = 0; i < values.Length; i++)
+        // This object owns every value from the start: whatever fails below releases them all, once.
+        try
         {
-            if (!OrtApi.IsTensor(values[i]))
+            for (int i = 0; i < values.Length; i++)
             {
-                Dispose();
-                throw new OrtException(OrtErrorCode.NotImplemented, $"output '{metadata[i].Name}' is not a tensor; Serval serves tensor outputs only");
-            }
+                if (!OrtApi.IsTensor(values[i]))
+                {
+                    throw new OrtException(OrtErrorCode.NotImplemented, $"output '{metadata[i].Name}' is not a tensor; Serval serves tensor outputs only");
+                }
 
-            using var info = new OrtTensorInfoHandle(OrtApi.GetTensorTypeAndShape(values[i]));
-            var (type, shape, _) = InferenceSession.ReadTensorInfo(info.DangerousGetHandle());
-            _info[i] = (type, shape);
+                using var info = new OrtTensorInfoHandle(OrtApi.GetTensorTypeAndShape(values[i]));
+                var (type, shape, _) = InferenceSession.ReadTensorInfo(info.DangerousGetHandle());
+                _info[i] = (type, shape);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
         }
     }
 

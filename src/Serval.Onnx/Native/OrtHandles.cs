@@ -31,9 +31,32 @@ internal sealed class OrtSessionOptionsHandle(IntPtr p) : OrtHandle(p)
 
 internal sealed class OrtSessionHandle(IntPtr p) : OrtHandle(p)
 {
+    /// <summary>
+    /// Input and output names allocated by the default allocator for this session. They are freed
+    /// with the session, not in <see cref="Serval.Onnx.InferenceSession.Dispose"/>: a run that still
+    /// holds a reference to this handle passes them to ORT, and SafeHandle defers the release until
+    /// that run lets go. Names are added as they are allocated, so a constructor that fails half-way
+    /// frees the ones it got.
+    /// </summary>
+    public List<IntPtr> OwnedNames { get; } = [];
+
     protected override bool ReleaseHandle()
     {
         OrtApi.ReleaseSession(handle);
+        IntPtr allocator = OrtApi.GetAllocatorWithDefaultOptions();
+        foreach (IntPtr name in OwnedNames)
+        {
+            try
+            {
+                OrtApi.AllocatorFree(allocator, name);
+            }
+            catch (OrtException)
+            {
+                // A release must not throw (it may run on the finalizer thread); freeing a name
+                // with the allocator that made it does not fail.
+            }
+        }
+
         return true;
     }
 }

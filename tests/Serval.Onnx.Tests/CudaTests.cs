@@ -1,0 +1,35 @@
+using Serval.TestSupport;
+
+namespace Serval.Onnx.Tests;
+
+public class CudaTests
+{
+    [Fact]
+    public void Constructor_CudaRequested_FailsClearlyOrRunsOnCuda()
+    {
+        var options = new SessionOptions { Device = ExecutionDevice.Cuda };
+        OrtEnvironment.Initialize();
+        string providers = Path.Combine(Path.GetDirectoryName(OrtEnvironment.LibraryPath) ?? ".", "libonnxruntime_providers_cuda.so");
+
+        if (File.Exists(providers))
+        {
+            // A GPU build behind SERVAL_ORT_LIB: CUDA must then really work.
+            using var session = new InferenceSession(Paths.ClsModel, options);
+            Assert.Equal([1L, 2], session.Run([new NamedTensor("x", Tensor.From<float>(new float[3 * 48 * 192], [1, 3, 48, 192]))])[0].Tensor.Shape);
+            return;
+        }
+
+        // The CPU-only build: creation fails at once, never silently falling back to the CPU.
+        var e = Assert.Throws<OrtException>(() => new InferenceSession(Paths.ClsModel, options));
+
+        Assert.Contains("CUDA", e.Message);
+        Assert.Contains("SERVAL_ORT_LIB", e.Message);
+        Assert.Contains(OrtEnvironment.LibraryPath, e.Message);
+        // ORT's own reason is kept.
+        Assert.Contains("libonnxruntime_providers_shared.so", e.Message);
+
+        // The failure leaves the environment usable for CPU sessions.
+        using var cpu = new InferenceSession(Paths.ClsModel);
+        Assert.Equal([1L, 2], cpu.Run([new NamedTensor("x", Tensor.From<float>(new float[3 * 48 * 192], [1, 3, 48, 192]))])[0].Tensor.Shape);
+    }
+}
