@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Serval.Core.Wire;
+using Serval.Instance.Logging;
+using Serval.Instance.Runtimes;
+using Serval.Onnx;
+
+namespace Serval.Instance.Hosting;
+
+/// <summary>
+/// The instance's lifecycle: load, warm up, listen, report ready, serve until told to stop, then
+/// stop admitting, drain (bounded), and dispose. Load failures are reported as one
+/// <c>SERVAL-FAILED</c> line and exit code 1.
+/// </summary>
+internal sealed class InstanceHost
+{
+    /// <summary>
+    /// How long a stop waits for invocations in flight. 10 s: well above a normal run (rec 24 ms,
+    /// det 94 ms on one core) and below the 30 s a supervisor commonly waits before SIGKILL.
+    /// </summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long cancelled invocations get to return after the drain timed out.</summary>
+    public static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(2);
+
+    private readonly InstanceConfig _config;
+    private readonly TextWriter _stdout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ILogger _functionLogger;
+
+    public InstanceHost(InstanceConfig config, TextWriter stdout, TimeProvider time)
+    {
+        _config = config;
+        _stdout = stdout;
+        _time = time;
+        LogLevel minimum = StderrLogger.MinimumFromEnvironment();
+        _logger = new StderrLogger($"instance {config.Function} v{config.Version}", time, minimum);
+        _functionLogger = new StderrLogger(config.Function, time, minimum);
+    }
+
+    /// <summary><c>--check</c>: load and warm up, report, exit. Nothing is bound.</summary>
+    public int Check()
+    {
+        using IRuntime? runtime = Load(out ReadyReport? report);
+        if (runtime is null)
+        {
+            return 1;
+        }
+
+        Ready(report!);
+        return 0;
+    }
+
+    /// <summary>Serves until SIGTERM/SIGINT (or end of stdin when <paramref name="exitOnStdinEof"/>); the process's exit code.</summary>
+    public async Task<int> RunAsync(bool exitOnStdinEof)
+    {
+        var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Request(c, stop, "SIGTERM"));
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Request(c, stop, "SIGINT"));
+        if (exitOnStdinEof)
+        {
+            WatchStdin(stop);
+        }
+
+        IRuntime? runtime = Load(out ReadyReport? report);
+        if (runtime is null)
+        {
+            return 1;
+        }
+
+        if (stop.Task.IsCompleted)
+        {
+            runtime.Dispose();
+            return 0;
+        }
+
+        var invoker = new Invoker(runtime, _config.Concurrency, _logger);
+        var server = new SocketServer(_config.SocketPath, invoker, _time, _logger);
+        try
+        {
+            server.Listen();
+        }
+        catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
+        {
+            runtime.Dispose();
+            Fail($"cannot listen on '{_config.SocketPath}': {e.Message}");
+            return 1;
+        }
+
+        Task accepting = server.AcceptAsync();
+        Ready(report!);
+        Log.Listening(_logger, _config.SocketPath);
+
+        string reason = await stop.Task.ConfigureAwait(false);
+        Log.Stopping(_logger, reason, invoker.InFlight);
+        server.StopAccepting();
+        bool idle = await invoker.DrainAsync(DrainTimeout, _time).ConfigureAwait(false);
+        if (!idle)
+        {
+            Log.DrainTimedOut(_logger, invoker.InFlight, DrainTimeout.TotalSeconds);
+            server.StopInvocations(StopReason.Shutdown);
+            idle = await invoker.DrainAsync(AbortGrace, _time).ConfigureAwait(false);
+        }
+
+        await server.CloseAsync().ConfigureAwait(false);
+        await accepting.ConfigureAwait(false);
+        if (idle)
+        {
+            // A run still inside ONNX Runtime would use the session after its release; the process
+            // is about to exit anyway, which frees everything.
+            runtime.Dispose();
+        }
+
+        return 0;
+    }
+
+    private IRuntime? Load(out ReadyReport? report)
+    {
+        report = null;
+        if (_config.Concurrency < 1 || _config.IntraOpThreads < 0)
+        {
+            Fail($"concurrency must be at least 1 (it is {_config.Concurrency}) and intra-op threads at least 0 (it is {_config.IntraOpThreads})");
+            return null;
+        }
+
+        // Each running invocation holds a pool thread for the length of an ONNX run; without a
+        // higher floor the pool would add threads for them slowly (about one per 0.5 s).
+        ThreadPool.GetMinThreads(out int workers, out int completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, _config.Concurrency + 2), completion);
+
+        long start = _time.GetTimestamp();
+        IRuntime runtime;
+        try
+        {
+            runtime = RuntimeFactory.Load(_config, _logger, _functionLogger);
+        }
+        catch (Exception e)
+        {
+            // The edge of the process: whatever stops the load is reported in one line.
+            Fail(e is InstanceLoadException or OrtException ? e.Message : $"{e.GetType().FullName}: {e.Message}");
+            return null;
+        }
+
+        double loadMs = _time.GetElapsedTime(start).TotalMilliseconds;
+        long warm = _time.GetTimestamp();
+        runtime.WarmUp();
+        report = new ReadyReport
+        {
+            Inputs = [.. runtime.Inputs],
+            Outputs = [.. runtime.Outputs],
+            LoadMs = Math.Round(loadMs, 1),
+            WarmupMs = Math.Round(_time.GetElapsedTime(warm).TotalMilliseconds, 1),
+            OrtVersion = OrtEnvironment.Version,
+        };
+        return runtime;
+    }
+
+    private void Ready(ReadyReport report)
+    {
+        double startMs = (_time.GetLocalNow().DateTime - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
+        _stdout.WriteLine((report with { StartMs = Math.Round(startMs, 1) }).ToLine());
+        _stdout.Flush();
+    }
+
+    private void Fail(string message)
+    {
+        _stdout.WriteLine(ReadyReport.FailedPrefix + message.ReplaceLineEndings(" "));
+        _stdout.Flush();
+    }
+
+    private static void Request(PosixSignalContext context, TaskCompletionSource<string> stop, string reason)
+    {
+        context.Cancel = true;
+        stop.TrySetResult(reason);
+    }
+
+    private static void WatchStdin(TaskCompletionSource<string> stop)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                using Stream stdin = Console.OpenStandardInput();
+                byte[] buffer = new byte[256];
+                while (stdin.Read(buffer) > 0)
+                {
+                }
+            }
+            catch (IOException)
+            {
+                // A broken stdin counts as closed.
+            }
+
+            stop.TrySetResult("stdin closed");
+        })
+        {
+            IsBackground = true,
+            Name = "stdin watch",
+        };
+        thread.Start();
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.Extensions.Logging;
+using Serval.Core.Specs;
+using Serval.Core.Wire;
+
+namespace Serval.Instance.Runtimes;
+
+/// <summary>Creates the runtime an <see cref="InstanceConfig"/> names.</summary>
+internal static class RuntimeFactory
+{
+    /// <exception cref="InstanceLoadException">The function cannot be loaded.</exception>
+    public static IRuntime Load(InstanceConfig config, ILogger hostLogger, ILogger functionLogger) => config.Runtime switch
+    {
+        RuntimeKind.Onnx => OnnxRuntime.Load(config, hostLogger),
+        RuntimeKind.Dotnet => DotnetRuntime.Load(config, hostLogger, functionLogger),
+        _ => throw new InstanceLoadException($"runtime '{config.Runtime}' is not supported by this instance host"),
+    };
+}

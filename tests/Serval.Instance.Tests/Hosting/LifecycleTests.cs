@@ -1,0 +1,165 @@
+using Serval.Core.Wire;
+using Serval.Instance.Tests.Support;
+using Serval.Onnx;
+using Serval.TestSupport;
+
+namespace Serval.Instance.Tests.Hosting;
+
+/// <summary>Start, check, failure and stop of real instance processes (cls: the smallest model).</summary>
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task Sigterm_Idle_ExitsZeroAndRemovesSocket()
+    {
+        await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(Packages.Onnx(Paths.ClsModel));
+        Assert.True(File.Exists(instance.Config.SocketPath));
+
+        instance.Signal(InstanceProcess.SigTerm);
+
+        Assert.Equal(0, await instance.WaitForExitAsync());
+        Assert.False(File.Exists(instance.Config.SocketPath));
+        Assert.Contains("stopping (SIGTERM)", instance.Stderr);
+    }
+
+    [Fact]
+    public async Task Sigterm_InferenceInFlight_AnswersItThenExitsZero()
+    {
+        await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(Packages.Onnx(Paths.RecModel));
+        await using InstanceClient client = await instance.ConnectAsync();
+        Task<Reply> reply = client.InferAsync([Inputs.Rec(2400)]);
+        await Task.Delay(100);
+
+        instance.Signal(InstanceProcess.SigTerm);
+
+        NamedTensor output = Assert.Single((await reply).Tensors());
+        Assert.Equal([1L, 300, 6625], output.Tensor.Shape);
+        Assert.Equal(0, await instance.WaitForExitAsync());
+        Assert.False(File.Exists(instance.Config.SocketPath));
+    }
+
+    [Fact]
+    public async Task Start_CorruptModel_PrintsFailedWithOrtMessageAndExitsOne()
+    {
+        InstanceConfig config = Packages.Onnx(Paths.ClsModel);
+        await File.WriteAllBytesAsync(Path.Combine(config.PackageDirectory, config.Model!), "this is not a protobuf"u8.ToArray());
+
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(config);
+
+        Assert.StartsWith($"SERVAL-FAILED cannot load model '{config.Model}': ", instance.FirstLine);
+        Assert.Contains("Protobuf parsing failed", instance.FirstLine);
+        Assert.Equal(1, await instance.WaitForExitAsync());
+        Assert.False(File.Exists(instance.Config.SocketPath));
+    }
+
+    [Fact]
+    public async Task Start_MissingModel_PrintsFailedAndExitsOne()
+    {
+        InstanceConfig config = Packages.Onnx(Paths.ClsModel) with { Model = "models/absent.onnx" };
+
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(config);
+
+        Assert.StartsWith("SERVAL-FAILED cannot load model 'models/absent.onnx': ", instance.FirstLine);
+        Assert.Contains("does not exist", instance.FirstLine);
+        Assert.Equal(1, await instance.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Check_ValidModel_PrintsReadyExitsZeroWithoutSocket()
+    {
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(Packages.Onnx(Paths.ClsModel), "--check");
+
+        Assert.True(instance.IsReady, instance.FirstLine);
+        Assert.Equal([-1L, 2], Assert.Single(instance.Report.Outputs).Shape);
+        Assert.Equal(0, await instance.WaitForExitAsync());
+        Assert.False(File.Exists(instance.Config.SocketPath));
+    }
+
+    [Fact]
+    public async Task Check_CorruptModel_PrintsFailedExitsOne()
+    {
+        InstanceConfig config = Packages.Onnx(Paths.ClsModel);
+        await File.WriteAllBytesAsync(Path.Combine(config.PackageDirectory, config.Model!), new byte[100]);
+
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(config, "--check");
+
+        Assert.StartsWith(ReadyReport.FailedPrefix, instance.FirstLine);
+        Assert.Equal(1, await instance.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Start_StaleSocketFile_ReplacesIt()
+    {
+        InstanceConfig config = Packages.Onnx(Paths.ClsModel);
+        await File.WriteAllTextAsync(config.SocketPath, "left over by a crashed instance");
+
+        await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(config);
+        await using InstanceClient client = await instance.ConnectAsync();
+
+        NamedTensor output = Assert.Single((await client.InferAsync([Inputs.Random("x", [1, 3, 48, 192], seed: 3)])).Tensors());
+        Assert.Equal([1L, 2], output.Tensor.Shape);
+    }
+
+    [Fact]
+    public async Task Stdin_ClosedWithExitOnStdinEof_ExitsZero()
+    {
+        await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(Packages.Onnx(Paths.ClsModel));
+
+        instance.Process.StandardInput.Close();
+
+        Assert.Equal(0, await instance.WaitForExitAsync());
+        Assert.Contains("stopping (stdin closed)", instance.Stderr);
+        Assert.False(File.Exists(instance.Config.SocketPath));
+    }
+
+    [Fact]
+    public async Task Start_GraphCache_SecondStartLoadsCachedGraphWithSameResults()
+    {
+        string cache = Paths.NewTempDir("serval-cache");
+        try
+        {
+            NamedTensor input = Inputs.Rec(160);
+            using var session = new InferenceSession(Paths.RecModel);
+            byte[] expected = Assert.Single(session.Run([input])).Tensor.Data.ToArray();
+
+            await using (InstanceProcess first = await InstanceProcess.StartAsync(Packages.Onnx(Paths.RecModel, graphCache: cache), "--check"))
+            {
+                Assert.Equal(0, await first.WaitForExitAsync());
+            }
+
+            string cached = Path.Combine(cache, "ch_PP-OCRv4_rec_infer.onnx.opt.onnx");
+            Assert.True(File.Exists(cached));
+            Assert.Equal([cached], Directory.GetFiles(cache));
+
+            await using InstanceProcess second = await InstanceProcess.StartReadyAsync(Packages.Onnx(Paths.RecModel, graphCache: cache));
+            await using InstanceClient client = await second.ConnectAsync();
+            NamedTensor output = Assert.Single((await client.InferAsync([input])).Tensors());
+            Assert.True(expected.AsSpan().SequenceEqual(output.Tensor.Data.Span), "the cached graph computes different outputs");
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_CorruptGraphCacheEntry_FallsBackToModelAndRewritesIt()
+    {
+        string cache = Paths.NewTempDir("serval-cache");
+        try
+        {
+            string cached = Path.Combine(cache, "ch_ppocr_mobile_v2.0_cls_infer.onnx.opt.onnx");
+            await File.WriteAllTextAsync(cached, "truncated");
+
+            await using InstanceProcess instance = await InstanceProcess.StartAsync(Packages.Onnx(Paths.ClsModel, graphCache: cache), "--check");
+
+            Assert.True(instance.IsReady, instance.FirstLine);
+            Assert.Equal(0, await instance.WaitForExitAsync());
+            Assert.Contains("cannot be loaded, using the original model", instance.Stderr);
+            Assert.True(new FileInfo(cached).Length > 1000);
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+        }
+    }
+}
