@@ -40,6 +40,7 @@ public static class ServalHost
             GraphCacheDirectory = Path.Combine(data, "cache", "graphs"),
         };
         IServiceCollection services = builder.Services;
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         services.AddSingleton(options);
         services.AddSingleton(node);
         services.AddSingleton(TimeProvider.System);

@@ -9,7 +9,7 @@ namespace Serval.Server.Tests;
 /// <summary>An instance that dies mid-invocation fails only its own requests, with a 502 that says why.</summary>
 public sealed class CrashTests : IAsyncLifetime
 {
-    private readonly ServerFixture _server = new();
+    private readonly ServerFixture _server = new(maxBodyBytes: 64 << 20);
 
     public async Task InitializeAsync()
     {
@@ -49,6 +49,7 @@ public sealed class CrashTests : IAsyncLifetime
 
         Process.GetProcessById(pid).Kill();
         using HttpResponseMessage crashed = await slow;
+        Assert.False(DeployTests.ProcessAlive(pid));
         Assert.Equal(HttpStatusCode.BadGateway, crashed.StatusCode);
         string error = await Json.ErrorAsync(crashed);
         Assert.Contains(id, error);

@@ -140,7 +140,7 @@ public sealed class InferenceTests(ModelsFixture fixture) : IClassFixture<Models
     public async Task Predict_JsonDataBase64AsFormField_SameAnswerAsJsonBody()
     {
         float[] input = Inputs.Floats(3 * 48 * 192, seed: 5);
-        string json = JsonSerializer.Serialize(new { jsonData = Convert.ToBase64String(MemoryMarshal.AsBytes(input.AsSpan())) });
+        string json = JsonSerializer.Serialize(new { jsonData = Convert.ToBase64String(MemoryMarshal.AsBytes(input.AsSpan())), shape = new[] { 1, 3, 48, 192 } });
         using HttpResponseMessage asJson = await Client.PostAsync("/fn/ocr-cls/predict", new StringContent(json, Encoding.UTF8, "application/json"));
         using HttpResponseMessage asForm = await Client.PostAsync("/fn/ocr-cls/predict", new FormUrlEncodedContent([new("json", json)]));
         Assert.Equal(HttpStatusCode.OK, asJson.StatusCode);

@@ -87,7 +87,7 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
     }
 
     private static DeployResult Refused(IReadOnlyList<string> errors) =>
-        DeployResult.Refused(errors.Count == 1 ? errors[0] : $"{errors[0]} (and {errors.Count - 1} more)", errors);
+        DeployResult.Refused(string.Join("; ", errors), errors);
 
     private static string? PathProblem(string path)
     {

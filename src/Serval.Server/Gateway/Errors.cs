@@ -9,6 +9,9 @@ namespace Serval.Server.Gateway;
 /// </summary>
 public static class Errors
 {
+    // Messages quote names ('x'): keep them readable instead of \u0027-escaped.
+    private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="error"/> as the answer.</summary>
     public static Task WriteAsync(HttpContext context, InvokeError error) => WriteAsync(context, (int)error.Kind, error.Message);
 
@@ -22,11 +25,11 @@ public static class Errors
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message)), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message), Json), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>An <see cref="IResult"/> for endpoints that return results.</summary>
-    public static IResult Result(int status, string message) => Results.Json(new ErrorBody(message), statusCode: status);
+    public static IResult Result(int status, string message) => Results.Json(new ErrorBody(message), Json, statusCode: status);
 
     /// <summary>The error body.</summary>
     /// <param name="Error">The message.</param>

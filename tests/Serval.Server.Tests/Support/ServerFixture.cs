@@ -10,9 +10,15 @@ namespace Serval.Server.Tests.Support;
 /// A real platform on a free loopback port with its own data folder; instances are real processes.
 /// Shared by the tests of a class; disposed (instances stopped, folder deleted) after them.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes) : IAsyncLifetime
 {
     private WebApplication? _app;
+
+    /// <summary>A platform with the default small body limit (for xunit's class fixtures).</summary>
+    public ServerFixture()
+        : this(MaxBodyBytes)
+    {
+    }
 
     /// <summary>The data folder.</summary>
     public string DataDirectory { get; } = Paths.NewTempDir("serval-server");
@@ -28,7 +34,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = ServalHost.Build(new ServalOptions { Port = 0, DataDirectory = DataDirectory, MaxBodyBytes = MaxBodyBytes },
+        _app = ServalHost.Build(new ServalOptions { Port = 0, DataDirectory = DataDirectory, MaxBodyBytes = maxBodyBytes },
             logging => logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = ServalHost.Address(_app), Timeout = TimeSpan.FromSeconds(60) };
