@@ -95,8 +95,9 @@ internal sealed class InstanceHost
         Log.Listening(_logger, _config.SocketPath);
 
         string reason = await stop.Task.ConfigureAwait(false);
-        Log.Stopping(_logger, reason, invoker.InFlight);
+        invoker.StopAdmitting();
         server.StopAccepting();
+        Log.Stopping(_logger, reason, invoker.InFlight);
         bool idle = await invoker.DrainAsync(DrainTimeout, _time).ConfigureAwait(false);
         if (!idle)
         {
@@ -132,30 +133,46 @@ internal sealed class InstanceHost
         ThreadPool.SetMinThreads(Math.Max(workers, _config.Concurrency + 2), completion);
 
         long start = _time.GetTimestamp();
-        IRuntime runtime;
+        IRuntime? runtime = null;
+        double loadMs, warmupMs;
         try
         {
             runtime = RuntimeFactory.Load(_config, _logger, _functionLogger);
+            loadMs = _time.GetElapsedTime(start).TotalMilliseconds;
+            long warm = _time.GetTimestamp();
+            runtime.WarmUp();
+            warmupMs = _time.GetElapsedTime(warm).TotalMilliseconds;
         }
         catch (Exception e)
         {
             // The edge of the process: whatever stops the load is reported in one line.
+            runtime?.Dispose();
             Fail(e is InstanceLoadException or OrtException ? e.Message : $"{e.GetType().FullName}: {e.Message}");
             return null;
         }
 
-        double loadMs = _time.GetElapsedTime(start).TotalMilliseconds;
-        long warm = _time.GetTimestamp();
-        runtime.WarmUp();
         report = new ReadyReport
         {
             Inputs = [.. runtime.Inputs],
             Outputs = [.. runtime.Outputs],
             LoadMs = Math.Round(loadMs, 1),
-            WarmupMs = Math.Round(_time.GetElapsedTime(warm).TotalMilliseconds, 1),
-            OrtVersion = OrtEnvironment.Version,
+            WarmupMs = Math.Round(warmupMs, 1),
+            OrtVersion = OrtVersion(),
         };
         return runtime;
+    }
+
+    /// <summary>The ORT version; a dotnet function without models runs (and reports) without ORT.</summary>
+    private static string OrtVersion()
+    {
+        try
+        {
+            return OrtEnvironment.Version;
+        }
+        catch (OrtException)
+        {
+            return "";
+        }
     }
 
     private void Ready(ReadyReport report)

@@ -46,10 +46,13 @@ internal sealed class Invoker(IRuntime runtime, int concurrency, ILogger logger)
         }
     }
 
+    /// <summary>Stops admitting: invocations that arrive from now on are answered <see cref="ErrorKind.Unavailable"/>.</summary>
+    public void StopAdmitting() => _stopping = true;
+
     /// <summary>Stops admitting and waits up to <paramref name="timeout"/> for the in-flight count to reach zero.</summary>
     public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time)
     {
-        _stopping = true;
+        StopAdmitting();
         if (InFlight == 0)
         {
             return true;
@@ -74,8 +77,7 @@ internal sealed class Invoker(IRuntime runtime, int concurrency, ILogger logger)
         {
             await _slots.WaitAsync(invocation.Token).ConfigureAwait(false);
             holdsSlot = true;
-            ValueTask<WireWriter> pending = runtime.InvokeAsync(invocation.Id, invocation.Operation, invocation.Request, invocation.Token);
-            WireWriter answer = pending.IsCompleted ? pending.Result : await pending.ConfigureAwait(false);
+            WireWriter answer = await runtime.InvokeAsync(invocation.Id, invocation.Operation, invocation.Request, invocation.Token).ConfigureAwait(false);
             await invocation.AnswerAsync(answer).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (invocation.Token.IsCancellationRequested)

@@ -157,16 +157,19 @@ public sealed class DotnetInstanceTests(PackagesFixture packages) : IClassFixtur
     }
 
     [Fact]
-    public async Task Sigterm_HandlerInFlight_AnswersItThenExitsZero()
+    public async Task Sigterm_HandlerInFlight_AnswersItRefusesNewOnesThenExitsZero()
     {
         await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(Packages.Dotnet(packages.Handlers, Probe));
         await using InstanceClient client = await instance.ConnectAsync();
-        Task<Reply> reply = client.RawAsync("sleep", "500");
+        Task<Reply> reply = client.RawAsync("sleep", "700");
         await Task.Delay(150);
 
         instance.Signal(InstanceProcess.SigTerm);
+        await instance.WaitForStderrAsync("stopping (SIGTERM); 1 invocation(s) in flight");
+        InvokeError refused = (await client.RawAsync("whoami", "")).Error();
 
-        Assert.StartsWith("slept 500 ms", Encoding.UTF8.GetString((await reply).Raw().Body.Span));
+        Assert.Equal(new InvokeError(ErrorKind.Unavailable, "the instance is stopping"), refused);
+        Assert.StartsWith("slept 700 ms", Encoding.UTF8.GetString((await reply).Raw().Body.Span));
         Assert.Equal(0, await instance.WaitForExitAsync());
         Assert.False(File.Exists(instance.Config.SocketPath));
     }

@@ -64,6 +64,19 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Check_GpuWithCpuOnlyOrt_FailsPointingAtServalOrtLib()
+    {
+        string cpuOnly = Path.Combine(Paths.Root, ".deps/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1");
+        InstanceConfig config = Packages.Onnx(Paths.ClsModel) with { Gpu = true };
+
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(config, new Dictionary<string, string> { ["SERVAL_ORT_LIB"] = cpuOnly }, "--check");
+
+        Assert.StartsWith($"SERVAL-FAILED cannot load model '{config.Model}': the CUDA execution provider cannot be used", instance.FirstLine);
+        Assert.Contains("SERVAL_ORT_LIB", instance.FirstLine);
+        Assert.Equal(1, await instance.WaitForExitAsync());
+    }
+
+    [Fact]
     public async Task Check_ValidModel_PrintsReadyExitsZeroWithoutSocket()
     {
         await using InstanceProcess instance = await InstanceProcess.StartAsync(Packages.Onnx(Paths.ClsModel), "--check");

@@ -44,7 +44,10 @@ internal sealed class InstanceProcess : IAsyncDisposable
     }
 
     /// <summary>Writes the config beside the socket and starts the process; returns after its first stdout line.</summary>
-    public static async Task<InstanceProcess> StartAsync(InstanceConfig config, params string[] arguments)
+    public static Task<InstanceProcess> StartAsync(InstanceConfig config, params string[] arguments) => StartAsync(config, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="StartAsync(InstanceConfig, string[])"/>, with extra environment variables.</summary>
+    public static async Task<InstanceProcess> StartAsync(InstanceConfig config, Dictionary<string, string> environment, params string[] arguments)
     {
         string configPath = Path.Combine(Path.GetDirectoryName(config.SocketPath)!, $"instance-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config.ToJson());
@@ -63,6 +66,11 @@ internal sealed class InstanceProcess : IAsyncDisposable
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         var instance = new InstanceProcess(new Process { StartInfo = info }, config);
@@ -93,6 +101,17 @@ internal sealed class InstanceProcess : IAsyncDisposable
         }
 
         return instance;
+    }
+
+    /// <summary>Waits until stderr holds <paramref name="text"/> (a log line the test waits for).</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        for (int i = 0; i < 200 && !Stderr.Contains(text, StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(25);
+        }
+
+        Assert.Contains(text, Stderr);
     }
 
     public Task<InstanceClient> ConnectAsync() => InstanceClient.ConnectAsync(Config.SocketPath);
