@@ -25,6 +25,7 @@ public static class Overhead
         }
 
         var http = new List<double>();
+        var dispatch = new List<double>();
         var local = new List<double>();
         for (int round = 0; round < rounds; round++)
         {
@@ -42,16 +43,18 @@ public static class Overhead
             {
                 using HttpRequestMessage request = payload.Request($"/fn/{name}");
                 long t = Stopwatch.GetTimestamp();
-                using HttpResponseMessage response = await platform.Client.SendAsync(request);
-                await response.Content.ReadAsByteArrayAsync();
+                using HttpResponseMessage response = await platform.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+                await Payload.DrainAsync(response);
                 http.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
                 response.EnsureSuccessStatusCode();
+                dispatch.Add(double.Parse(response.Headers.GetValues("X-Serval-Duration-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture));
             }
         }
 
         double ratio = Stats.Percentile(http, 50) / Stats.Percentile(local, 50);
         Console.WriteLine($"overhead {name} [{string.Join(",", shape)}]: in-process {Stats.Describe(local)}");
         Console.WriteLine($"overhead {name} [{string.Join(",", shape)}]: HTTP       {Stats.Describe(http)}");
+        Console.WriteLine($"overhead {name} [{string.Join(",", shape)}]: of which instance round trip (X-Serval-Duration-Ms) {Stats.Describe(dispatch)}");
         Console.WriteLine($"overhead {name}: p50 ratio HTTP/in-process = {ratio:0.000}");
         return ratio;
     }

@@ -25,6 +25,27 @@ public sealed class Payload(long[] shape, int seed = 11)
         return request;
     }
 
+    /// <summary>Reads a response body into a reused buffer, as a client that keeps its buffers would.</summary>
+    public static async Task<int> DrainAsync(HttpResponseMessage response)
+    {
+        await using Stream stream = await response.Content.ReadAsStreamAsync();
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            int total = 0, n;
+            while ((n = await stream.ReadAsync(buffer)) > 0)
+            {
+                total += n;
+            }
+
+            return total;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private static float[] Make(long[] shape, int seed)
     {
         var random = new Random(seed);

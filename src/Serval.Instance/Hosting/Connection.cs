@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,9 @@ internal sealed class Connection : IDisposable
     public Connection(Socket socket, Invoker invoker, TimeProvider time, ILogger logger)
     {
         _socket = socket;
+        // Room for a whole 1 MB answer (rec's [1,40,6625] FP32) in the kernel: one write, no waiting for the reader.
+        socket.SendBufferSize = 4 << 20;
+        socket.ReceiveBufferSize = 4 << 20;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _invoker = invoker;
         _time = time;
@@ -56,11 +60,12 @@ internal sealed class Connection : IDisposable
                 }
 
                 var (kind, id, length) = Frame.ReadHeader(header);
-                byte[] body = length == 0 ? [] : new byte[length];
-                await _stream.ReadExactlyAsync(body).ConfigureAwait(false);
+                // Pooled: an invocation's tensors point into its body until the invocation is disposed.
+                byte[] body = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
+                await _stream.ReadExactlyAsync(body.AsMemory(0, length)).ConfigureAwait(false);
                 if (kind == FrameKind.Invoke)
                 {
-                    OnInvoke(id, body);
+                    OnInvoke(id, body, length);
                 }
                 else if (kind == FrameKind.Cancel)
                 {
@@ -146,28 +151,38 @@ internal sealed class Connection : IDisposable
         _stream.Dispose();
     }
 
-    private void OnInvoke(ulong id, byte[] body)
+    private static void Return(byte[] body)
+    {
+        if (body.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private void OnInvoke(ulong id, byte[] body, int length)
     {
         InvokeOperation operation;
         uint timeoutMs;
         object request;
         try
         {
-            (operation, timeoutMs, request) = WireCodec.DecodeInvoke(body);
+            (operation, timeoutMs, request) = WireCodec.DecodeInvoke(body.AsMemory(0, length));
         }
         catch (Exception e) when (e is InvalidDataException or ArgumentException or OverflowException)
         {
+            Return(body);
             _ = SendAsync(WireCodec.EncodeError(id, new InvokeError(ErrorKind.BadInput, $"malformed invocation: {e.Message}")));
             return;
         }
 
         if (!_invoker.TryAdmit())
         {
+            Return(body);
             _ = SendAsync(WireCodec.EncodeError(id, new InvokeError(ErrorKind.Unavailable, "the instance is stopping")));
             return;
         }
 
-        var invocation = new Invocation(this, _invoker, id, operation, request, timeoutMs, _time);
+        var invocation = new Invocation(this, _invoker, id, operation, request, timeoutMs, _time, body);
         if (!_invocations.TryAdd(id, invocation))
         {
             invocation.Dispose();

@@ -29,8 +29,11 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
     private int _reason = -1;
     private int _answered;
 
-    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, object request, uint timeoutMs, TimeProvider time)
+    private byte[]? _body;
+
+    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, object request, uint timeoutMs, TimeProvider time, byte[] body)
     {
+        _body = body;
         Connection = connection;
         _invoker = invoker;
         Id = id;
@@ -94,5 +97,13 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
 
     void IThreadPoolWorkItem.Execute() => _ = _invoker.RunAsync(this);
 
-    public void Dispose() => _cancellation.Dispose();
+    /// <summary>Releases the token source and returns the pooled frame body the request's tensors point into.</summary>
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        if (Interlocked.Exchange(ref _body, null) is { Length: > 0 } body)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(body);
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Serval.Core.Wire;
@@ -7,10 +8,23 @@ namespace Serval.Node.Instances;
 /// <summary>The answer to one invocation: a result body, or an error as a value.</summary>
 /// <param name="Body">The Result frame's body (decode with <see cref="WireCodec.DecodeResult"/>), or empty on error.</param>
 /// <param name="Error">The error, or null on success.</param>
-public readonly record struct InvokeOutcome(ReadOnlyMemory<byte> Body, InvokeError? Error)
+/// <param name="Buffer">The pooled array <paramref name="Body"/> lives in; give it back with <see cref="Release"/>.</param>
+public readonly record struct InvokeOutcome(ReadOnlyMemory<byte> Body, InvokeError? Error, byte[]? Buffer = null)
 {
     /// <summary>A failed outcome.</summary>
     public static InvokeOutcome Fail(ErrorKind kind, string message) => new(default, new InvokeError(kind, message));
+
+    /// <summary>
+    /// Returns the body's pooled array. Call once, after the last read of the body or of tensors
+    /// decoded from it (they share its memory).
+    /// </summary>
+    public void Release()
+    {
+        if (Buffer is { Length: > 0 })
+        {
+            ArrayPool<byte>.Shared.Return(Buffer);
+        }
+    }
 }
 
 /// <summary>
@@ -34,6 +48,9 @@ public sealed class InstanceConnection : IAsyncDisposable
     {
         _socket = socket;
         _explain = explain;
+        // Room for a whole 1 MB answer in the kernel (rec's output), so the instance writes it in one go.
+        socket.SendBufferSize = 4 << 20;
+        socket.ReceiveBufferSize = 4 << 20;
         _stream = new NetworkStream(socket, ownsSocket: true);
         _readLoop = Task.Run(ReadLoopAsync);
     }
@@ -75,10 +92,10 @@ public sealed class InstanceConnection : IAsyncDisposable
     {
         var completion = new TaskCompletionSource<InvokeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = completion;
-        if (_closedReason is { } reason)
+        if (_closedReason is { } closed)
         {
             _pending.TryRemove(id, out _);
-            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, reason);
+            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, closed);
         }
 
         try
@@ -88,7 +105,13 @@ public sealed class InstanceConnection : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             _pending.TryRemove(id, out _);
-            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, _closedReason ?? $"the instance's socket failed: {e.Message}");
+            string reason = _closedReason ?? $"the instance's socket failed: {e.Message}";
+            if (_closedReason is null && _explain is not null)
+            {
+                reason = await _explain(reason).ConfigureAwait(false);
+            }
+
+            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, reason);
         }
         catch (OperationCanceledException)
         {
@@ -155,25 +178,29 @@ public sealed class InstanceConnection : IAsyncDisposable
                 }
 
                 var (kind, id, length) = Frame.ReadHeader(header);
-                // One array per answer: the decoded tensors share it, so it cannot be pooled.
-                byte[] body = length == 0 ? [] : new byte[length];
-                if (length > 0 && !await ReadExactlyAsync(body).ConfigureAwait(false))
+                // Pooled: the caller releases it once the answer (and tensors decoded from it) is written out.
+                byte[] buffer = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
+                var outcome = new InvokeOutcome(buffer.AsMemory(0, length), null, buffer);
+                if (length > 0 && !await ReadExactlyAsync(buffer.AsMemory(0, length)).ConfigureAwait(false))
                 {
+                    outcome.Release();
                     reason = "the instance closed its connection mid-answer";
                     break;
                 }
 
-                if (!_pending.TryRemove(id, out var completion))
+                if (kind != FrameKind.Result)
                 {
-                    continue; // answered after it was abandoned
+                    InvokeOutcome error = kind == FrameKind.Error
+                        ? new InvokeOutcome(default, WireCodec.DecodeError(buffer.AsMemory(0, length)))
+                        : InvokeOutcome.Fail(ErrorKind.InstanceFailed, $"the instance sent an unexpected {kind} frame");
+                    outcome.Release();
+                    outcome = error;
                 }
 
-                completion.TrySetResult(kind switch
+                if (!_pending.TryRemove(id, out var completion) || !completion.TrySetResult(outcome))
                 {
-                    FrameKind.Result => new InvokeOutcome(body, null),
-                    FrameKind.Error => new InvokeOutcome(default, WireCodec.DecodeError(body)),
-                    _ => InvokeOutcome.Fail(ErrorKind.InstanceFailed, $"the instance sent an unexpected {kind} frame"),
-                });
+                    outcome.Release(); // answered after it was abandoned
+                }
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidDataException)

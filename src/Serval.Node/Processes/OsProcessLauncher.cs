@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Serval.Node.Processes;
 
 /// <summary>Starts real OS processes. The only place in the platform that does.</summary>
-public sealed class OsProcessLauncher : IProcessLauncher
+public sealed class OsProcessLauncher(TimeProvider time) : IProcessLauncher
 {
     /// <inheritdoc/>
     public IRunningProcess Start(ProcessStartRequest request)
@@ -49,7 +49,7 @@ public sealed class OsProcessLauncher : IProcessLauncher
 
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new OsProcess(process);
+        return new OsProcess(process, time);
     }
 
     private sealed class OsProcess : IRunningProcess
@@ -57,9 +57,12 @@ public sealed class OsProcessLauncher : IProcessLauncher
         private readonly Process _process;
         private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public OsProcess(Process process)
+        private readonly TimeProvider _time;
+
+        public OsProcess(Process process, TimeProvider time)
         {
             _process = process;
+            _time = time;
             Pid = process.Id;
             _ = WaitAsync();
         }
@@ -84,7 +87,24 @@ public sealed class OsProcessLauncher : IProcessLauncher
             }
         }
 
+        private long _memorySampledAt;
+        private double _memoryMb;
+
         public double ResidentMemoryMb()
+        {
+            // Sampled at most once a second: every answer reports it, and reading /proc costs tens of µs.
+            long now = _time.GetTimestamp();
+            if (_memorySampledAt != 0 && _time.GetElapsedTime(Volatile.Read(ref _memorySampledAt), now) < TimeSpan.FromSeconds(1))
+            {
+                return _memoryMb;
+            }
+
+            _memoryMb = ReadResidentMemoryMb();
+            Volatile.Write(ref _memorySampledAt, now);
+            return _memoryMb;
+        }
+
+        private double ReadResidentMemoryMb()
         {
             // VmRSS from /proc is cheaper than Process.Refresh and never throws for a live pid.
             try

@@ -52,18 +52,21 @@ public static class FunctionEndpoints
             return;
         }
 
-        var (body, tooLarge) = await RequestBody.ReadAsync(context.Request, services.GetRequiredService<ServalOptions>().MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, services.GetRequiredService<ServalOptions>().MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (pooled is null)
         {
             await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
             return;
         }
 
+        using PooledBody owner = pooled;
+        ReadOnlyMemory<byte> body = owner.Memory;
+
         string contentType = context.Request.ContentType ?? "application/octet-stream";
         if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             // The form field json= carries the same JSON document as a JSON body would.
-            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+            var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
             if (!form.TryGetValue("json", out StringValues json))
             {
                 await Errors.WriteAsync(context, 400, "the form has no field 'json': send {\"jsonData\": ...} as a JSON body or as the form field json=").ConfigureAwait(false);
@@ -101,7 +104,19 @@ public static class FunctionEndpoints
             return;
         }
 
-        object decoded = WireCodec.DecodeResult(result.Outcome.Body);
+        try
+        {
+            await WriteAnswerAsync(context, route, requestId, result.Outcome.Body).ConfigureAwait(false);
+        }
+        finally
+        {
+            result.Outcome.Release();
+        }
+    }
+
+    private static async Task WriteAnswerAsync(HttpContext context, string route, string requestId, ReadOnlyMemory<byte> answer)
+    {
+        object decoded = WireCodec.DecodeResult(answer);
         HttpResponse response = context.Response;
         if (decoded is RawResponse raw)
         {

@@ -73,12 +73,14 @@ public static class OipEndpoints
             return;
         }
 
-        var (body, tooLarge) = await RequestBody.ReadAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
-        if (body is null)
+        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        if (pooled is null)
         {
             await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
             return;
         }
+
+        using PooledBody body = pooled;
 
         int? headerLength = null;
         if (context.Request.Headers.TryGetValue("Inference-Header-Content-Length", out var headerValue))
@@ -92,7 +94,7 @@ public static class OipEndpoints
             headerLength = parsed;
         }
 
-        var (request, error) = OipRequestReader.Read(body, headerLength, name, deployed.Metadata.Inputs, deployed.Metadata.Outputs);
+        var (request, error) = OipRequestReader.Read(body.Memory, headerLength, name, deployed.Metadata.Inputs, deployed.Metadata.Outputs);
         if (request is null)
         {
             await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
@@ -109,8 +111,20 @@ public static class OipEndpoints
             return;
         }
 
-        var outputs = (NamedTensor[])WireCodec.DecodeResult(result.Outcome.Body);
-        var (json, binary) = OipResponseWriter.Write(name, deployed.Version, request.Id ?? requestId, outputs, request);
+        try
+        {
+            await WriteAnswerAsync(context, name, deployed.Version, request, requestId, result.Outcome.Body).ConfigureAwait(false);
+        }
+        finally
+        {
+            result.Outcome.Release();
+        }
+    }
+
+    private static async Task WriteAnswerAsync(HttpContext context, string name, int version, OipRequest request, string requestId, ReadOnlyMemory<byte> answer)
+    {
+        var outputs = (NamedTensor[])WireCodec.DecodeResult(answer);
+        var (json, binary) = OipResponseWriter.Write(name, version, request.Id ?? requestId, outputs, request);
         HttpResponse response = context.Response;
         if (binary.Count == 0)
         {

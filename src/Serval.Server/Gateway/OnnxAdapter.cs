@@ -16,7 +16,7 @@ namespace Serval.Server.Gateway;
 public static class OnnxAdapter
 {
     /// <summary>An infer request from a raw body.</summary>
-    public static (InferRequest? Request, string? Error) FromRaw(byte[] body, IHeaderDictionary headers, DeployedVersion version)
+    public static (InferRequest? Request, string? Error) FromRaw(ReadOnlyMemory<byte> body, IHeaderDictionary headers, DeployedVersion version)
     {
         if (SingleInput(version, out TensorInfo? input) is { } problem)
         {
@@ -37,7 +37,7 @@ public static class OnnxAdapter
     }
 
     /// <summary>An infer request from a <c>/predict</c> JSON body.</summary>
-    public static (InferRequest? Request, string? Error) FromPredict(byte[] body, DeployedVersion version)
+    public static (InferRequest? Request, string? Error) FromPredict(ReadOnlyMemory<byte> body, DeployedVersion version)
     {
         if (SingleInput(version, out TensorInfo? input) is { } problem)
         {
@@ -155,7 +155,7 @@ public static class OnnxAdapter
         writer.WriteEndArray();
     }
 
-    private static (InferRequest?, string?) Build(TensorInfo input, long[]? shape, byte[] raw, DeployedVersion version)
+    private static (InferRequest?, string?) Build(TensorInfo input, long[]? shape, ReadOnlyMemory<byte> raw, DeployedVersion version)
     {
         TensorElementTypes.TryParseOipName(input.Datatype, out TensorElementType type);
         if (shape is null)
