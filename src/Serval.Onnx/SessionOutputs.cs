@@ -77,6 +77,40 @@ public sealed unsafe class SessionOutputs : IDisposable
         return new ReadOnlySpan<byte>(data, checked((int)length));
     }
 
+    /// <summary>
+    /// The raw elements of numeric output <paramref name="index"/> as memory (for asynchronous writes
+    /// without a copy), valid until disposal.
+    /// </summary>
+    public ReadOnlyMemory<byte> DataMemory(int index)
+    {
+        ReadOnlySpan<byte> span = Data(index);
+        if (span.IsEmpty)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        fixed (byte* p = span)
+        {
+            return new NativeMemory(p, span.Length).Memory;
+        }
+    }
+
+    /// <summary>Memory over ORT-owned bytes; never pins or frees them (the outputs own them).</summary>
+    private sealed class NativeMemory(byte* pointer, int length) : System.Buffers.MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan() => new(pointer, length);
+
+        public override System.Buffers.MemoryHandle Pin(int elementIndex = 0) => new(pointer + elementIndex);
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
+    }
+
     /// <summary>The elements of string output <paramref name="index"/>.</summary>
     public string[] Strings(int index)
     {

@@ -32,6 +32,9 @@ public static class ServalHost
         {
             kestrel.Listen(IPAddress.Parse(options.Host), options.Port);
             kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxBodyBytes, options.MaxPackageBytes);
+            // A whole model output (rec's is 1 MB) goes into Kestrel's pipe in one write instead of
+            // stalling every 64 kB for the socket to drain.
+            kestrel.Limits.MaxResponseBufferSize = 4 << 20;
         });
 
         var node = new NodeOptions

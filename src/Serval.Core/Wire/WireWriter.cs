@@ -12,6 +12,9 @@ public sealed class WireWriter : IDisposable
 {
     private byte[] _buffer;
     private int _position;
+    private List<(int Offset, ReadOnlyMemory<byte> Data)>? _external;
+    private int _externalLength;
+    private IDisposable? _owner;
 
     /// <summary>Starts a frame of <paramref name="kind"/> for invocation <paramref name="id"/>.</summary>
     public WireWriter(FrameKind kind, ulong id, int sizeHint = 256)
@@ -28,12 +31,54 @@ public sealed class WireWriter : IDisposable
     /// <summary>The invocation id.</summary>
     public ulong Id { get; }
 
+    /// <summary>True when the frame holds bytes outside its buffer (see <see cref="WriteTensorExternal"/>).</summary>
+    public bool HasExternal => _external is not null;
+
     /// <summary>Fills in the header and returns the whole frame (valid until disposal).</summary>
     public ReadOnlyMemory<byte> Complete()
     {
+        if (_external is not null)
+        {
+            throw new InvalidOperationException("the frame holds external segments: send it with CompleteInto");
+        }
+
         Frame.WriteHeader(_buffer, Kind, Id, _position - Frame.HeaderSize);
         return _buffer.AsMemory(0, _position);
     }
+
+    /// <summary>
+    /// Fills in the header and appends the frame's pieces, in order, to <paramref name="segments"/>:
+    /// its own buffer interleaved with the external segments (valid until disposal).
+    /// </summary>
+    public void CompleteInto(List<ReadOnlyMemory<byte>> segments)
+    {
+        Frame.WriteHeader(_buffer, Kind, Id, checked(_position - Frame.HeaderSize + _externalLength));
+        int start = 0;
+        foreach (var (offset, data) in _external ?? [])
+        {
+            segments.Add(_buffer.AsMemory(start, offset - start));
+            segments.Add(data);
+            start = offset;
+        }
+
+        segments.Add(_buffer.AsMemory(start, _position - start));
+    }
+
+    /// <summary>
+    /// Appends a numeric tensor whose elements stay where they are (e.g. in ONNX Runtime's output
+    /// memory): they are sent straight from there, saving a copy of every output. The memory must stay
+    /// valid until this writer is disposed; <see cref="Own"/> ties its owner's lifetime to the writer.
+    /// </summary>
+    public void WriteTensorExternal(string name, Onnx.TensorElementType type, ReadOnlySpan<long> shape, ReadOnlyMemory<byte> data)
+    {
+        WriteTensorHead(name, type, shape);
+        WriteUInt64((ulong)data.Length);
+        (_external ??= []).Add((_position, data));
+        _externalLength = checked(_externalLength + data.Length);
+    }
+
+    /// <summary>Disposes <paramref name="owner"/> when this writer is disposed.</summary>
+    public void Own(IDisposable owner) => _owner = owner;
 
     /// <summary>Appends one byte.</summary>
     public void WriteByte(byte value) => Reserve(1)[0] = value;
@@ -107,6 +152,7 @@ public sealed class WireWriter : IDisposable
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {
+        Interlocked.Exchange(ref _owner, null)?.Dispose();
         byte[] buffer = _buffer;
         _buffer = [];
         if (buffer.Length > 0)

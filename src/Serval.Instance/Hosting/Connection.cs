@@ -103,7 +103,19 @@ internal sealed class Connection : IDisposable
             await _writeLock.WaitAsync().ConfigureAwait(false);
             try
             {
-                await _stream.WriteAsync(frame.Complete()).ConfigureAwait(false);
+                if (frame.HasExternal)
+                {
+                    var segments = new List<ReadOnlyMemory<byte>>(4);
+                    frame.CompleteInto(segments);
+                    foreach (ReadOnlyMemory<byte> segment in segments)
+                    {
+                        await _stream.WriteAsync(segment).ConfigureAwait(false);
+                    }
+                }
+                else
+                {
+                    await _stream.WriteAsync(frame.Complete()).ConfigureAwait(false);
+                }
             }
             finally
             {

@@ -84,9 +84,16 @@ internal sealed class OnnxRuntime : IRuntime
             return Error(id, ErrorKind.FunctionError, e.Message);
         }
 
-        using (outputs)
+        try
         {
-            return new(Encode(id, outputs, selected));
+            WireWriter answer = Encode(id, outputs, selected);
+            answer.Own(outputs); // the numeric outputs go out straight from ORT's memory
+            return new(answer);
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
         }
     }
 
@@ -97,7 +104,7 @@ internal sealed class OnnxRuntime : IRuntime
         int size = 0;
         foreach (int i in selected)
         {
-            size += 64 + (outputs.ElementType(i) == TensorElementType.String ? 0 : outputs.Data(i).Length);
+            size += 64 + outputs.Name(i).Length * 3 + outputs.Shape(i).Length * 8;
         }
 
         WireWriter writer = WireCodec.BeginInferResult(id, selected.Length, size);
@@ -111,7 +118,7 @@ internal sealed class OnnxRuntime : IRuntime
                 }
                 else
                 {
-                    writer.WriteTensor(outputs.Name(i), outputs.ElementType(i), outputs.Shape(i), outputs.Data(i));
+                    writer.WriteTensorExternal(outputs.Name(i), outputs.ElementType(i), outputs.Shape(i), outputs.DataMemory(i));
                 }
             }
 
