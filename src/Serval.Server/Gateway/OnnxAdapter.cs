@@ -57,7 +57,7 @@ public static class OnnxAdapter
             {
                 long[] shape = ShapeOf(ndarray);
                 TensorElementTypes.TryParseOipName(input!.Datatype, out TensorElementType type);
-                if (!Accepts(input.Shape, shape))
+                if (!OipRequestReader.Accepts(input.Shape, shape))
                 {
                     return (null, $"input '{input.Name}': expected shape {OipRequestReader.ShapeText(input.Shape)}, got {OipRequestReader.ShapeText(shape)}");
                 }
@@ -168,7 +168,7 @@ public static class OnnxAdapter
             shape = input.Shape;
         }
 
-        if (!Accepts(input.Shape, shape))
+        if (!OipRequestReader.Accepts(input.Shape, shape))
         {
             return (null, $"input '{input.Name}': expected shape {OipRequestReader.ShapeText(input.Shape)}, got {OipRequestReader.ShapeText(shape)}");
         }
@@ -225,23 +225,5 @@ public static class OnnxAdapter
         }
 
         return shape;
-    }
-
-    private static bool Accepts(long[] expected, long[] shape)
-    {
-        if (expected.Length != shape.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < shape.Length; i++)
-        {
-            if (shape[i] < 0 || (expected[i] >= 0 && expected[i] != shape[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -231,7 +231,8 @@ public static class OipRequestReader
         return Tensor.FromStrings(values, shape);
     }
 
-    private static bool Accepts(long[] expected, long[] shape)
+    /// <summary>True when <paramref name="shape"/> (all non-negative) has the rank of <paramref name="expected"/> and its fixed dimensions.</summary>
+    internal static bool Accepts(long[] expected, long[] shape)
     {
         if (expected.Length != shape.Length)
         {
@@ -240,7 +241,7 @@ public static class OipRequestReader
 
         for (int i = 0; i < shape.Length; i++)
         {
-            if (expected[i] >= 0 && expected[i] != shape[i])
+            if (shape[i] < 0 || (expected[i] >= 0 && expected[i] != shape[i]))
             {
                 return false;
             }
