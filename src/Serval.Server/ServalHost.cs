@@ -55,6 +55,7 @@ public static class ServalHost
         services.AddSingleton<InstanceConfigFactory>();
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<Deployer>();
+        services.AddSingleton(new DispatchOptions());
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<FunctionStats>();
 

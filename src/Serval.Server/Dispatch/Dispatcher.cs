@@ -4,13 +4,13 @@ using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Server.Deployment;
 using Serval.Server.Functions;
-using Serval.Server.Storage;
 
 namespace Serval.Server.Dispatch;
 
 /// <summary>
-/// Sends invocations to instances: one <see cref="VersionPool"/> per version, a deadline per
-/// invocation (the function's <c>timeout</c>), the answer as a value.
+/// Sends invocations to instances: one <see cref="VersionPool"/> per version (queue, slots,
+/// instances), a deadline per invocation (the function's <c>timeout</c>, or a shorter one the caller
+/// asks for), and the answer as a value.
 /// </summary>
 public sealed class Dispatcher : IAsyncDisposable
 {
@@ -18,41 +18,70 @@ public sealed class Dispatcher : IAsyncDisposable
     private readonly InstanceSupervisor _supervisor;
     private readonly PackageCache _packages;
     private readonly InstanceConfigFactory _configs;
+    private readonly DispatchOptions _options;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the dispatcher and subscribes to instance ends.</summary>
-    public Dispatcher(InstanceSupervisor supervisor, PackageCache packages, InstanceConfigFactory configs, TimeProvider time)
+    public Dispatcher(InstanceSupervisor supervisor, PackageCache packages, InstanceConfigFactory configs, DispatchOptions options, TimeProvider time)
     {
         _supervisor = supervisor;
         _packages = packages;
         _configs = configs;
+        _options = options;
         _time = time;
         supervisor.InstanceEnded += instance =>
         {
             if (_pools.TryGetValue((instance.Config.Function, instance.Config.Version), out VersionPool? pool))
             {
-                pool.Remove(instance);
+                pool.OnEnded(instance);
             }
         };
     }
 
+    /// <summary>Raised when an invocation waited for a slot (for metrics): function, version, milliseconds.</summary>
+    public event Action<string, int, double>? Queued;
+
+    /// <summary>The pools, for the autoscaler.</summary>
+    public ICollection<VersionPool> Pools => _pools.Values;
+
+    /// <summary>The pool of <paramref name="version"/>, created empty if missing.</summary>
+    public VersionPool Pool(DeployedVersion version) =>
+        _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(version, StartAsync, StopAsync, _options, _time));
+
     /// <summary>Runs one invocation (<see cref="InferRequest"/> or <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
-    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, object request, CancellationToken cancellationToken)
+    /// <param name="version">The version to run.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="callerTimeout">A deadline the caller asked for; the function's own <c>timeout</c> when longer or null.</param>
+    /// <param name="cancellationToken">The caller gave up.</param>
+    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, object request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
     {
-        VersionPool pool = _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(ct => StartAsync(version, ct)));
+        VersionPool pool = Pool(version);
+        TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(version.Spec.Timeout);
-        var (instance, cold, error) = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
-        if (instance is null)
+        deadline.CancelAfter(timeout);
+        Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
+        if (lease.QueueMs > 0)
         {
+            Queued?.Invoke(version.Function, version.Version, lease.QueueMs);
+        }
+
+        if (lease.Instance is not { } instance)
+        {
+            InvokeError error = lease.Error!;
+            if (error.Kind == ErrorKind.Timeout)
+            {
+                error = error with { Message = $"{error.Message}; the deadline is {timeout.TotalSeconds:0.###} s" };
+            }
+
             return new InvocationResult(new InvokeOutcome(default, error), "", false, 0, 0);
         }
 
+        instance.Acquire();
         try
         {
             InstanceConnection connection = instance.Connection!;
             ulong id = connection.NextId();
-            uint timeoutMs = (uint)Math.Min(uint.MaxValue, version.Spec.Timeout.TotalMilliseconds);
+            uint timeoutMs = (uint)Math.Min(uint.MaxValue, Math.Max(1, (timeout.TotalMilliseconds - lease.QueueMs)));
             using WireWriter frame = request switch
             {
                 InferRequest infer => WireCodec.EncodeInvoke(id, infer, timeoutMs),
@@ -64,14 +93,15 @@ public sealed class Dispatcher : IAsyncDisposable
             double durationMs = _time.GetElapsedTime(started).TotalMilliseconds;
             if (outcome.Error is { Kind: ErrorKind.Timeout } && !cancellationToken.IsCancellationRequested)
             {
-                outcome = InvokeOutcome.Fail(ErrorKind.Timeout, $"{version.Function} v{version.Version} did not answer within its timeout of {version.Spec.Timeout.TotalSeconds:0.###} s");
+                outcome = InvokeOutcome.Fail(ErrorKind.Timeout, $"{version.Function} v{version.Version} did not answer within its deadline of {timeout.TotalSeconds:0.###} s");
             }
 
-            return new InvocationResult(outcome, instance.Id, cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0);
+            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0);
         }
         finally
         {
             instance.Release();
+            pool.Release(instance);
         }
     }
 
@@ -87,12 +117,21 @@ public sealed class Dispatcher : IAsyncDisposable
         {
             if (_pools.TryRemove(key, out VersionPool? pool))
             {
-                stops.AddRange(pool.TakeAll().Select(i => _supervisor.StopAsync(i, "the function was removed")));
+                stops.AddRange(pool.Close("the function was removed").Select(i => _supervisor.StopAsync(i, "the function was removed")));
             }
         }
 
         await Task.WhenAll(stops).ConfigureAwait(false);
         _packages.Remove(function);
+    }
+
+    /// <summary>Forgets an empty pool of a version nobody routes to any more.</summary>
+    public void Forget(VersionPool pool)
+    {
+        if (pool.IsEmpty)
+        {
+            _pools.TryRemove(new KeyValuePair<(string, int), VersionPool>((pool.Version.Function, pool.Version.Version), pool));
+        }
     }
 
     private Task<Instance> StartAsync(DeployedVersion version, CancellationToken cancellationToken)
@@ -101,6 +140,8 @@ public sealed class Dispatcher : IAsyncDisposable
         string id = $"{version.Function}-v{version.Version}-{Guid.NewGuid():N}"[..(version.Function.Length + version.Version.ToString().Length + 10)];
         return _supervisor.StartAsync(_configs.Create(version.Spec, version.Version, id, packageDir), cancellationToken);
     }
+
+    private Task StopAsync(Instance instance, string reason) => _supervisor.StopAsync(instance, reason);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _supervisor.DisposeAsync();

@@ -1,115 +1,388 @@
 using Serval.Core.Wire;
 using Serval.Node.Instances;
+using Serval.Server.Functions;
 
 namespace Serval.Server.Dispatch;
 
 /// <summary>
-/// The instances of one version and how a request gets one. The policy here is the simplest honest
-/// one: the first request starts an instance (a real cold start) and every request after it uses the
-/// least-loaded ready instance; concurrent first requests share one start; an instance that ends is
-/// dropped and the next request starts another.
+/// The instances of one version and the requests waiting for them. A request takes a free slot on
+/// a ready instance (provisioned instances first, then the least loaded), else waits in a bounded
+/// FIFO queue — it never fails because an instance is still starting. With no instance at all, the
+/// first waiting request starts one at once (scale from zero does not wait for the autoscaler's
+/// tick). How many instances there should be is the autoscaler's call (<see cref="ScaleTo"/>); the
+/// pool starts and drains instances to match and replaces those that die.
 /// </summary>
-public sealed class VersionPool(Func<CancellationToken, Task<Instance>> start)
+public sealed class VersionPool
 {
     private readonly object _gate = new();
-    private readonly List<Instance> _ready = [];
-    private Task<Instance>? _starting;
+    private readonly List<Member> _members = [];
+    private readonly LinkedList<Waiter> _queue = new();
+    private readonly Func<DeployedVersion, CancellationToken, Task<Instance>> _start;
+    private readonly Func<Instance, string, Task> _stop;
+    private readonly DispatchOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrencyMeter _meter;
+    private int _starting;
+    private int _minimum;
+    private int _failures;
+    private DateTimeOffset _nextStart;
+    private InvokeError? _startError;
+    private DateTimeOffset? _lastRequest;
+    private bool _closed;
+
+    /// <summary>Creates an empty pool.</summary>
+    public VersionPool(DeployedVersion version, Func<DeployedVersion, CancellationToken, Task<Instance>> start, Func<Instance, string, Task> stop, DispatchOptions options, TimeProvider time)
+    {
+        Version = version;
+        _start = start;
+        _stop = stop;
+        _options = options;
+        _time = time;
+        _meter = new ConcurrencyMeter(time);
+    }
+
+    /// <summary>The version served.</summary>
+    public DeployedVersion Version { get; }
+
+    /// <summary>Raised after an instance joins or leaves (for metrics).</summary>
+    public event Action? Changed;
+
+    private int Concurrency => Version.Spec.Instances.Concurrency;
 
     /// <summary>The ready instances.</summary>
-    public IReadOnlyList<Instance> Ready
+    public IReadOnlyList<Instance> Instances
     {
         get
         {
             lock (_gate)
             {
-                return [.. _ready];
+                return _members.Select(m => m.Instance).ToList();
             }
         }
     }
 
-    /// <summary>A ready instance, starting one if none is; false with the reason when none can start.</summary>
-    public async ValueTask<(Instance? Instance, bool Cold, InvokeError? Error)> AcquireAsync(CancellationToken cancellationToken)
+    /// <summary>A slot, or a refusal: 429 when the queue is full, 503 while starts are failing, 504 at the deadline.</summary>
+    public ValueTask<Lease> AcquireAsync(CancellationToken deadline)
     {
-        Task<Instance> starting;
+        Waiter waiter;
         lock (_gate)
         {
-            Instance? best = null;
-            foreach (Instance instance in _ready)
+            DateTimeOffset now = _time.GetUtcNow();
+            _lastRequest = now;
+            if (_closed)
             {
-                if (instance.State == InstanceState.Ready && (best is null || instance.InFlight < best.InFlight))
+                return new(Lease.Fail(ErrorKind.Unavailable, $"{Name} is being removed"));
+            }
+
+            if (TakeSlot() is { } member)
+            {
+                _meter.Add(1);
+                return new(new Lease(member.Instance, false, 0, null));
+            }
+
+            if (_members.Count == 0 && _starting == 0 && _startError is { } failing && now < _nextStart)
+            {
+                return new(Lease.Fail(ErrorKind.Unavailable, failing.Message));
+            }
+
+            if (_queue.Count >= _options.QueueLimit)
+            {
+                return new(Lease.Fail(ErrorKind.Overloaded, $"{_queue.Count} requests are already waiting for {Name}; retry later"));
+            }
+
+            waiter = new Waiter(now, _time.GetTimestamp());
+            waiter.Node = _queue.AddLast(waiter);
+            _meter.Add(1);
+            if (_members.Count + _starting == 0)
+            {
+                StartLocked();
+            }
+        }
+
+        return WaitAsync(waiter, deadline);
+    }
+
+    /// <summary>Gives back the slot of an invocation that ended on <paramref name="instance"/>.</summary>
+    public void Release(Instance instance)
+    {
+        lock (_gate)
+        {
+            _meter.Add(-1);
+            foreach (Member member in _members)
+            {
+                if (member.Instance == instance)
                 {
-                    best = instance;
+                    member.InFlight--;
+                    member.LastUsed = _time.GetUtcNow();
+                    break;
                 }
             }
 
-            if (best is not null)
+            DrainQueueLocked();
+        }
+    }
+
+    /// <summary>What the autoscaler needs, with the mean concurrency since the previous snapshot.</summary>
+    public PoolSnapshot Snapshot()
+    {
+        lock (_gate)
+        {
+            int inFlight = 0;
+            foreach (Member member in _members)
             {
-                best.Acquire();
-                return (best, false, null);
+                inFlight += member.InFlight;
             }
 
-            // The start is not tied to this request: if it gives up, the instance still comes up for the next.
-            _starting ??= StartAsync();
-            starting = _starting;
-        }
-
-        try
-        {
-            Instance instance = await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
-            instance.Acquire();
-            return (instance, true, null);
-        }
-        catch (InstanceStartException e)
-        {
-            return (null, false, new InvokeError(ErrorKind.Unavailable, e.Message));
-        }
-        catch (OperationCanceledException)
-        {
-            return (null, false, new InvokeError(ErrorKind.Timeout, "no instance became ready before the deadline"));
+            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _meter.ReadAndReset(), _lastRequest);
         }
     }
 
-    /// <summary>Forgets an instance that ended.</summary>
-    public void Remove(Instance instance)
+    /// <summary>
+    /// Moves toward <paramref name="desired"/> instances: starts the missing ones (unless starts are
+    /// backing off after failures), and drains surplus idle ones, on-demand before provisioned,
+    /// longest idle first. The first <paramref name="minimum"/> instances are the provisioned ones.
+    /// </summary>
+    public void ScaleTo(int desired, int minimum, string reason)
     {
+        var victims = new List<Instance>();
         lock (_gate)
         {
-            _ready.Remove(instance);
+            if (_closed)
+            {
+                return;
+            }
+
+            _minimum = minimum;
+            for (int i = 0; i < _members.Count; i++)
+            {
+                _members[i].Provisioned = i < minimum;
+            }
+
+            int have = _members.Count + _starting;
+            for (int i = have; i < desired && _time.GetUtcNow() >= _nextStart; i++)
+            {
+                StartLocked();
+            }
+
+            int surplus = _members.Count - Math.Max(desired, 0);
+            if (surplus > 0)
+            {
+                foreach (Member member in _members
+                    .Where(m => m.InFlight == 0)
+                    .OrderBy(m => m.Provisioned)
+                    .ThenBy(m => m.LastUsed)
+                    .Take(surplus)
+                    .ToList())
+                {
+                    _members.Remove(member);
+                    victims.Add(member.Instance);
+                }
+            }
+        }
+
+        foreach (Instance victim in victims)
+        {
+            _ = _stop(victim, $"scaled down: {reason}");
+        }
+
+        if (victims.Count > 0)
+        {
+            Changed?.Invoke();
         }
     }
 
-    /// <summary>Takes every instance out (to stop them).</summary>
-    public IReadOnlyList<Instance> TakeAll()
+    /// <summary>Forgets an instance that ended; replaces it at once if requests wait or the minimum needs it.</summary>
+    public void OnEnded(Instance instance)
     {
         lock (_gate)
         {
-            var all = _ready.ToList();
-            _ready.Clear();
+            int removed = _members.RemoveAll(m => m.Instance == instance);
+            if (removed > 0 && !_closed && (_queue.Count > 0 || _members.Count + _starting < _minimum) && _members.Count + _starting == 0)
+            {
+                StartLocked();
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>Refuses new requests, fails the waiting ones, and hands back every instance to stop.</summary>
+    public IReadOnlyList<Instance> Close(string reason)
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            while (_queue.First is { } first)
+            {
+                _queue.RemoveFirst();
+                _meter.Add(-1);
+                first.Value.Completion.TrySetResult(Lease.Fail(ErrorKind.Unavailable, $"{Name}: {reason}"));
+            }
+
+            var all = _members.Select(m => m.Instance).ToList();
+            _members.Clear();
             return all;
         }
     }
 
-    private async Task<Instance> StartAsync()
+    /// <summary>True when the pool holds nothing: no instance, none starting, nobody waiting.</summary>
+    public bool IsEmpty
     {
-        try
+        get
         {
-            Instance instance = await start(CancellationToken.None).ConfigureAwait(false);
             lock (_gate)
             {
-                if (instance.State == InstanceState.Ready)
+                return _members.Count == 0 && _starting == 0 && _queue.Count == 0;
+            }
+        }
+    }
+
+    private string Name => $"{Version.Function} v{Version.Version}";
+
+    private async ValueTask<Lease> WaitAsync(Waiter waiter, CancellationToken deadline)
+    {
+        using (deadline.UnsafeRegister(static state =>
+        {
+            var (pool, w) = ((VersionPool, Waiter))state!;
+            pool.Abandon(w);
+        }, (this, waiter)))
+        {
+            return await waiter.Completion.Task.ConfigureAwait(false);
+        }
+    }
+
+    private void Abandon(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Node?.List is null)
+            {
+                return; // served (or failed) already
+            }
+
+            _queue.Remove(waiter.Node);
+            _meter.Add(-1);
+        }
+
+        double waited = _time.GetElapsedTime(waiter.Timestamp).TotalMilliseconds;
+        waiter.Completion.TrySetResult(Lease.Fail(ErrorKind.Timeout, $"no instance of {Name} was free within the deadline (waited {waited:0} ms)", waited));
+    }
+
+    private Member? TakeSlot()
+    {
+        Member? best = null;
+        foreach (Member member in _members)
+        {
+            if (member.InFlight >= Concurrency || member.Instance.State != InstanceState.Ready)
+            {
+                continue;
+            }
+
+            // Provisioned instances are served first; on-demand ones take the overflow.
+            if (best is null || (member.Provisioned && !best.Provisioned) || (member.Provisioned == best.Provisioned && member.InFlight < best.InFlight))
+            {
+                best = member;
+            }
+        }
+
+        if (best is not null)
+        {
+            best.InFlight++;
+        }
+
+        return best;
+    }
+
+    private void DrainQueueLocked()
+    {
+        while (_queue.First is { } first && TakeSlot() is { } member)
+        {
+            _queue.RemoveFirst();
+            Waiter waiter = first.Value;
+            // Cold: the request waited for an instance that became ready after it arrived.
+            bool cold = member.Instance.ReadyAt is { } ready && ready >= waiter.Arrived;
+            waiter.Completion.TrySetResult(new Lease(member.Instance, cold, _time.GetElapsedTime(waiter.Timestamp).TotalMilliseconds, null));
+        }
+    }
+
+    private void StartLocked()
+    {
+        _starting++;
+        _ = StartAsync();
+    }
+
+    private async Task StartAsync()
+    {
+        Instance instance;
+        try
+        {
+            instance = await _start(Version, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InstanceStartException e)
+        {
+            lock (_gate)
+            {
+                _starting--;
+                _failures++;
+                // 1 s, 2 s, 4 s ... up to the cap: a crash loop costs little, a passing fault heals fast.
+                double backoff = Math.Min(_options.StartBackoff.TotalMilliseconds * Math.Pow(2, _failures - 1), _options.MaxStartBackoff.TotalMilliseconds);
+                _nextStart = _time.GetUtcNow() + TimeSpan.FromMilliseconds(backoff);
+                _startError = new InvokeError(ErrorKind.Unavailable, $"{Name} could not start an instance: {e.Message}");
+                if (_members.Count == 0 && _starting == 0)
                 {
-                    _ready.Add(instance);
+                    while (_queue.First is { } first)
+                    {
+                        _queue.RemoveFirst();
+                        _meter.Add(-1);
+                        first.Value.Completion.TrySetResult(new Lease(null, false, 0, _startError));
+                    }
                 }
             }
 
-            return instance;
+            return;
         }
-        finally
+
+        bool keep;
+        lock (_gate)
         {
-            lock (_gate)
+            _starting--;
+            _failures = 0;
+            _startError = null;
+            keep = !_closed && instance.State == InstanceState.Ready;
+            if (keep)
             {
-                _starting = null;
+                _members.Add(new Member(instance, _time.GetUtcNow()) { Provisioned = _members.Count < _minimum });
+                DrainQueueLocked();
             }
         }
+
+        if (!keep)
+        {
+            await _stop(instance, $"{Name} no longer needs it").ConfigureAwait(false);
+        }
+
+        Changed?.Invoke();
+    }
+
+    private sealed class Member(Instance instance, DateTimeOffset lastUsed)
+    {
+        public Instance Instance { get; } = instance;
+
+        public int InFlight { get; set; }
+
+        public bool Provisioned { get; set; }
+
+        public DateTimeOffset LastUsed { get; set; } = lastUsed;
+    }
+
+    private sealed class Waiter(DateTimeOffset arrived, long timestamp)
+    {
+        public DateTimeOffset Arrived { get; } = arrived;
+
+        public long Timestamp { get; } = timestamp;
+
+        public TaskCompletionSource<Lease> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
     }
 }

@@ -78,6 +78,13 @@ public static class FunctionEndpoints
         }
 
         string requestId = InvocationHeaders.RequestId(context.Request);
+        var (callerTimeout, timeoutError) = InvocationHeaders.CallerTimeout(context.Request);
+        if (timeoutError is not null)
+        {
+            await Errors.WriteAsync(context, 400, timeoutError).ConfigureAwait(false);
+            return;
+        }
+
         object request;
         if (deployed.Spec.Runtime == RuntimeKind.Onnx)
         {
@@ -95,7 +102,7 @@ public static class FunctionEndpoints
             request = new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
         }
 
-        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, context.RequestAborted).ConfigureAwait(false);
+        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
         services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)

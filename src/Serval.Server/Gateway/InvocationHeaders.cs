@@ -21,6 +21,23 @@ public static class InvocationHeaders
         headers["X-Serval-Version"] = version.Version.ToString(CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// The caller's own deadline from <c>X-Serval-Timeout-Ms</c> (it can only shorten the function's
+    /// <c>timeout</c>), or the 400 message when the header is not a positive whole number.
+    /// </summary>
+    public static (TimeSpan? Timeout, string? Error) CallerTimeout(HttpRequest request)
+    {
+        string? value = request.Headers["X-Serval-Timeout-Ms"];
+        if (value is null)
+        {
+            return (null, null);
+        }
+
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) && ms > 0
+            ? (TimeSpan.FromMilliseconds(ms), null)
+            : (null, $"X-Serval-Timeout-Ms must be a positive whole number of milliseconds, got '{value}'");
+    }
+
     /// <summary>A new request id, or the caller's own <c>X-Request-Id</c> when it sent a sane one.</summary>
     public static string RequestId(HttpRequest request)
     {

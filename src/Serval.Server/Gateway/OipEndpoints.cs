@@ -102,7 +102,14 @@ public static class OipEndpoints
         }
 
         string requestId = InvocationHeaders.RequestId(context.Request);
-        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request.Request, context.RequestAborted).ConfigureAwait(false);
+        var (callerTimeout, timeoutError) = InvocationHeaders.CallerTimeout(context.Request);
+        if (timeoutError is not null)
+        {
+            await Errors.WriteAsync(context, 400, timeoutError).ConfigureAwait(false);
+            return;
+        }
+
+        InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request.Request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
         services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)
