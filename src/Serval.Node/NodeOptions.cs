@@ -21,6 +21,12 @@ public sealed record NodeOptions
     /// <summary>How long a stopping instance may finish its in-flight invocations before SIGKILL.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long an invocation may run on after its deadline before its instance is declared hung and
+    /// replaced. 5 s: a healthy instance stops a cancelled ONNX run or handler within milliseconds.
+    /// </summary>
+    public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The <c>dotnet</c> host that runs the instance dll.</summary>
     public string DotnetHost { get; init; } = "dotnet";
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Serval.Node;
+using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Node.Processes;
@@ -51,6 +52,7 @@ public static class ServalHost
         services.AddSingleton(_ => new BlobStore(Path.Combine(data, "blobs")));
         services.AddSingleton(sp => new PackageCache(Path.Combine(data, "packages"), sp.GetRequiredService<BlobStore>().PathOf));
         services.AddSingleton<IProcessLauncher, OsProcessLauncher>();
+        services.AddSingleton(_ => options.NodeCapacity ?? NodeCapacity.OfThisMachine());
         services.AddSingleton<InstanceSupervisor>();
         services.AddSingleton<InstanceConfigFactory>();
         services.AddSingleton<FunctionCatalog>();

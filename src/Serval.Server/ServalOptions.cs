@@ -22,6 +22,9 @@ public sealed record ServalOptions
     /// <summary>The largest deploy upload (1 GiB; models are large). <c>--max-package-mb</c>.</summary>
     public long MaxPackageBytes { get; init; } = 1L << 30;
 
+    /// <summary>What the node may host; null for this machine's cores and memory (less 1 GiB).</summary>
+    public Serval.Node.Capacity.NodeCapacity? NodeCapacity { get; init; }
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {

@@ -46,6 +46,18 @@ public sealed record InstanceConfig
     /// <summary>Invocations run at once; more wait in the instance.</summary>
     public int Concurrency { get; init; } = 4;
 
+    /// <summary>Cores reserved for the instance on its node (<c>resources.cpu</c>).</summary>
+    public double Cores { get; init; } = 0.5;
+
+    /// <summary>The instance's memory limit in MiB (<c>resources.memory</c>); the node agent kills it above.</summary>
+    public long MemoryLimitMb { get; init; } = 2048;
+
+    /// <summary>
+    /// How long an invocation may keep running after it was cancelled (deadline or Cancel frame) before
+    /// the instance gives up on itself and exits, so the platform replaces it.
+    /// </summary>
+    public int HungGraceMs { get; init; } = 5000;
+
     /// <summary>Where ONNX Runtime may cache optimised graphs (null: no cache).</summary>
     public string? GraphCacheDirectory { get; init; }
 

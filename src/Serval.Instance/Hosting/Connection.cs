@@ -194,7 +194,7 @@ internal sealed class Connection : IDisposable
             return;
         }
 
-        var invocation = new Invocation(this, _invoker, id, operation, request, timeoutMs, _time, body);
+        var invocation = new Invocation(this, _invoker, id, operation, request, timeoutMs, _time, body, _invoker.HungGraceMs);
         if (!_invocations.TryAdd(id, invocation))
         {
             invocation.Dispose();

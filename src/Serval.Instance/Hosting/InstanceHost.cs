@@ -77,7 +77,7 @@ internal sealed class InstanceHost
             return 0;
         }
 
-        var invoker = new Invoker(runtime, _config.Concurrency, _logger);
+        var invoker = new Invoker(runtime, _config.Concurrency, _logger, _config.HungGraceMs);
         var server = new SocketServer(_config.SocketPath, invoker, _time, _logger);
         try
         {

@@ -30,10 +30,16 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
     private int _answered;
 
     private byte[]? _body;
+    private readonly TimeProvider _time;
+    private readonly int _hungGraceMs;
+    private ITimer? _watchdog;
+    private int _disposed;
 
-    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, object request, uint timeoutMs, TimeProvider time, byte[] body)
+    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, object request, uint timeoutMs, TimeProvider time, byte[] body, int hungGraceMs = 0)
     {
         _body = body;
+        _time = time;
+        _hungGraceMs = hungGraceMs;
         Connection = connection;
         _invoker = invoker;
         Id = id;
@@ -92,14 +98,47 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
         return Connection.SendAsync(answer);
     }
 
-    /// <summary>Answers with the cancellation's error, if nothing answered first.</summary>
-    public Task AnswerCancelled() => AnswerAsync(WireCodec.EncodeError(Id, CancelledError()));
+    /// <summary>
+    /// Answers with the cancellation's error, if nothing answered first, and starts the hung-invocation
+    /// watchdog: a run that goes on past the grace period holds a slot forever, so the instance exits
+    /// (code <see cref="HungExitCode"/>) and the platform replaces it.
+    /// </summary>
+    public Task AnswerCancelled()
+    {
+        if (_hungGraceMs > 0 && Volatile.Read(ref _watchdog) is null && Volatile.Read(ref _body) is not null)
+        {
+            ITimer timer = _time.CreateTimer(static state => ((Invocation)state!).Hung(), this, TimeSpan.FromMilliseconds(_hungGraceMs), Timeout.InfiniteTimeSpan);
+            if (Interlocked.CompareExchange(ref _watchdog, timer, null) is not null)
+            {
+                timer.Dispose();
+            }
+        }
+
+        return AnswerAsync(WireCodec.EncodeError(Id, CancelledError()));
+    }
+
+    /// <summary>The exit code of an instance that gave up on a hung invocation.</summary>
+    public const int HungExitCode = 3;
+
+    private void Hung()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        Console.Error.WriteLine($"invocation {Id} is still running {_hungGraceMs} ms after it was cancelled; exiting so the platform replaces this instance");
+        Console.Error.Flush();
+        Environment.Exit(HungExitCode);
+    }
 
     void IThreadPoolWorkItem.Execute() => _ = _invoker.RunAsync(this);
 
     /// <summary>Releases the token source and returns the pooled frame body the request's tensors point into.</summary>
     public void Dispose()
     {
+        Volatile.Write(ref _disposed, 1);
+        Interlocked.Exchange(ref _watchdog, null)?.Dispose();
         _cancellation.Dispose();
         if (Interlocked.Exchange(ref _body, null) is { Length: > 0 } body)
         {

@@ -9,8 +9,11 @@ namespace Serval.Instance.Hosting;
 /// Runs invocations on the runtime, at most <c>Concurrency</c> at once (the rest wait for a slot,
 /// still under their deadline), and counts what is running so a stop can drain.
 /// </summary>
-internal sealed class Invoker(IRuntime runtime, int concurrency, ILogger logger)
+internal sealed class Invoker(IRuntime runtime, int concurrency, ILogger logger, int hungGraceMs = 0)
 {
+    /// <summary>How long a cancelled invocation may keep running before the instance gives up on itself (0: never).</summary>
+    public int HungGraceMs => hungGraceMs;
+
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;

@@ -59,6 +59,12 @@ public sealed class Instance
 
     private readonly TaskCompletionSource _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Why the supervisor killed it, when it did (reported instead of the bare exit code).</summary>
+    internal string? KillReason { get; set; }
+
+    /// <summary>True while it holds a reservation of node capacity.</summary>
+    internal bool Reserved { get; set; }
+
     /// <summary>Counts an invocation in; pair with <see cref="Release"/>.</summary>
     public void Acquire() => Interlocked.Increment(ref _inFlight);
 

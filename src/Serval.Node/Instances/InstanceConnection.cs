@@ -129,10 +129,34 @@ public sealed class InstanceConnection : IAsyncDisposable
         }
     }
 
+    private readonly ConcurrentDictionary<ulong, DateTimeOffset> _abandoned = new();
+
+    /// <summary>When the oldest invocation that was cancelled and never answered was cancelled, or null.</summary>
+    public DateTimeOffset? OldestUnansweredCancel
+    {
+        get
+        {
+            DateTimeOffset? oldest = null;
+            foreach (var (_, at) in _abandoned)
+            {
+                if (oldest is null || at < oldest)
+                {
+                    oldest = at;
+                }
+            }
+
+            return oldest;
+        }
+    }
+
+    /// <summary>The clock for <see cref="OldestUnansweredCancel"/>; the supervisor sets it.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     private void Abandon(ulong id)
     {
         if (_pending.TryRemove(id, out var completion))
         {
+            _abandoned[id] = Time.GetUtcNow();
             completion.TrySetResult(InvokeOutcome.Fail(ErrorKind.Timeout, "the invocation ran past its deadline"));
             _ = SendCancelAsync(id);
         }
@@ -197,6 +221,7 @@ public sealed class InstanceConnection : IAsyncDisposable
                     outcome = error;
                 }
 
+                _abandoned.TryRemove(id, out _);
                 if (!_pending.TryRemove(id, out var completion) || !completion.TrySetResult(outcome))
                 {
                     outcome.Release(); // answered after it was abandoned

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Serval.Core.Wire;
+using Serval.Node.Capacity;
 using Serval.Node.Processes;
 
 namespace Serval.Node.Instances;
@@ -21,10 +22,13 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     private readonly string _hostPath;
     private readonly ConcurrentDictionary<string, Instance> _instances = new();
 
+    private readonly NodeCapacity _capacity;
+
     /// <summary>Creates a supervisor.</summary>
-    public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, TimeProvider time, ILogger<InstanceSupervisor> logger)
+    public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, NodeCapacity capacity, TimeProvider time, ILogger<InstanceSupervisor> logger)
     {
         _launcher = launcher;
+        _capacity = capacity;
         _options = options;
         _time = time;
         _logger = logger;
@@ -42,7 +46,12 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
     public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
     {
-        var instance = new Instance(config, _time.GetUtcNow());
+        if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, out string? shortOf))
+        {
+            throw new InstanceStartException($"this node has no room for another instance ({shortOf})");
+        }
+
+        var instance = new Instance(config, _time.GetUtcNow()) { Reserved = true };
         _instances[config.InstanceId] = instance;
         try
         {
@@ -50,6 +59,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             instance.Process = process;
             instance.Report = report;
             instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason)).ConfigureAwait(false);
+            instance.Connection.Time = _time;
             _ = WatchAsync(instance);
             instance.TryMove(InstanceState.Ready, "loaded and warmed up", _time.GetUtcNow());
             LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
@@ -192,7 +202,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         try
         {
             int code = await instance.Process!.Exited.WaitAsync(TimeSpan.FromSeconds(2), _time).ConfigureAwait(false);
-            return $"instance {instance.Id} {ExitText(code)}";
+            return $"instance {instance.Id} {instance.KillReason ?? ExitText(code)}";
         }
         catch (TimeoutException)
         {
@@ -200,9 +210,47 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         }
     }
 
+    /// <summary>The node's capacity and what is reserved of it.</summary>
+    public NodeCapacity Capacity => _capacity;
+
+    /// <summary>
+    /// One pass of the health watch (the scaling loop calls it every tick): an instance over its
+    /// memory limit, or one that left a cancelled invocation unanswered for longer than the hung
+    /// grace, is killed with the reason recorded; the pools replace it as needed.
+    /// </summary>
+    public void CheckHealth()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        foreach (Instance instance in _instances.Values)
+        {
+            if (instance.State != InstanceState.Ready || instance.Process is not { } process)
+            {
+                continue;
+            }
+
+            double rss = process.ResidentMemoryMb();
+            if (rss > instance.Config.MemoryLimitMb)
+            {
+                Kill(instance, $"killed: resident memory {rss:0} MiB is over its limit of {instance.Config.MemoryLimitMb} MiB (resources.memory)");
+            }
+            else if (instance.Connection?.OldestUnansweredCancel is { } cancelled && now - cancelled > _options.HungGrace)
+            {
+                Kill(instance, $"killed: hung, a cancelled invocation went unanswered for {(now - cancelled).TotalSeconds:0.#} s");
+            }
+        }
+    }
+
+    private void Kill(Instance instance, string reason)
+    {
+        instance.KillReason ??= reason;
+        LogFailed(instance.Id, reason);
+        instance.Process?.Kill();
+    }
+
     private static string ExitText(int code) => code switch
     {
         0 => "exited",
+        3 => "exited with code 3: an invocation hung past its deadline",
         > 128 => $"exited with code {code} (signal {code - 128}{(code == 137 ? ", SIGKILL: killed or out of memory" : "")})",
         _ => $"exited with code {code}",
     };
@@ -210,7 +258,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     private async Task WatchAsync(Instance instance)
     {
         int code = await instance.Process!.Exited.ConfigureAwait(false);
-        string reason = ExitText(code);
+        string reason = instance.KillReason ?? ExitText(code);
         instance.Connection?.Close($"instance {instance.Id} {reason}");
         End(instance, instance.State == InstanceState.Draining ? InstanceState.Stopped : InstanceState.Failed, reason);
     }
@@ -226,6 +274,11 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
 
             instance.Connection?.Close($"instance {instance.Id} {reason}");
             _instances.TryRemove(instance.Id, out _);
+            if (instance.Reserved)
+            {
+                instance.Reserved = false;
+                _capacity.Release(instance.Config.Cores, instance.Config.MemoryLimitMb);
+            }
             try
             {
                 File.Delete(Path.Combine(_options.RunDirectory, instance.Id + ".json"));

@@ -23,6 +23,9 @@ public sealed class InstanceConfigFactory(NodeOptions node)
         IntraOpThreads = Math.Max(1, (int)Math.Ceiling(spec.Resources.Cpu)),
         Gpu = spec.Resources.Gpu > 0,
         Concurrency = spec.Instances.Concurrency,
+        Cores = spec.Resources.Cpu,
+        MemoryLimitMb = spec.Resources.MemoryMb,
+        HungGraceMs = (int)node.HungGrace.TotalMilliseconds,
         GraphCacheDirectory = node.GraphCacheDirectory is null ? null : Path.Combine(node.GraphCacheDirectory, spec.Name, version.ToString()),
     };
 }
