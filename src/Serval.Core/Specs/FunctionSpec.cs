@@ -1,3 +1,5 @@
+using Serval.Core.Scheduling;
+
 namespace Serval.Core.Specs;
 
 /// <summary>How an instance runs a function.</summary>
@@ -51,6 +53,18 @@ public sealed record FunctionSpec
     /// <summary><c>env</c>: environment variables of the instance process.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// <c>schedule</c>: minimums by time of day or week, in file order (empty: <c>instances.min</c>
+    /// always). <see cref="ScheduledMinimum.At"/> turns them into the minimum at a given time.
+    /// </summary>
+    public IReadOnlyList<ScheduleEntry> Schedule { get; init; } = [];
+
+    /// <summary>
+    /// <c>timezone</c>: the time zone id (IANA, as the system knows it: <c>Europe/Berlin</c>) the
+    /// schedule's crons are read in; default <c>UTC</c>. Resolve with <see cref="TimeZoneInfo.FindSystemTimeZoneById"/>.
+    /// </summary>
+    public string TimeZone { get; init; } = "UTC";
+
     /// <summary>The line of each key in the file (<c>"instances.max"</c> → 4), for errors found after parsing.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>();
 
@@ -75,7 +89,10 @@ public sealed record FunctionSpec
 /// <summary><c>instances: { min, max, concurrency, idle }</c>.</summary>
 public sealed record InstancesSpec
 {
-    /// <summary>Instances kept ready whatever the load (provisioned).</summary>
+    /// <summary>
+    /// Instances kept ready whatever the load (provisioned). With a <c>schedule</c>, the minimum
+    /// when no entry has fired within <see cref="ScheduledMinimum.Lookback"/>.
+    /// </summary>
     public int Min { get; init; }
 
     /// <summary>The most instances at once.</summary>

@@ -4,15 +4,18 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
     public static readonly string[] Resources = ["cpu", "memory", "gpu"];
 
+    /// <summary>The keys of one <c>schedule</c> entry.</summary>
+    public static readonly string[] ScheduleEntry = ["cron", "min"];
+
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["batching", "schedule", "async", "triggers", "placement", "mounts", "plan", "routes", "command"];
+        ["batching", "async", "triggers", "placement", "mounts", "plan", "routes", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
@@ -23,6 +26,8 @@ internal static class SpecKeys
         ["scaling"] = "instances",
         ["cores"] = "cpu",
         ["mem"] = "memory",
+        ["tz"] = "timezone",
+        ["cron"] = "schedule",
     };
 
     /// <summary>

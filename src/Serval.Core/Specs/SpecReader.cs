@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Serval.Core.Scheduling;
 using YamlDotNet.Core;
 
 namespace Serval.Core.Specs;
@@ -26,7 +27,7 @@ internal sealed partial class SpecReader(string file)
         catch (YamlException e)
         {
             _errors.Add(new SpecError(file, (int)e.Start.Line, (int)e.Start.Column, "", YamlMessage(e),
-                "check the indentation, and quote values that contain ': ' or ' #'"));
+                "check the indentation, and quote values that contain ': ' or ' #', or start with '*' as in cron: \"*/5 * * * *\""));
             return Failed();
         }
 
@@ -61,6 +62,8 @@ internal sealed partial class SpecReader(string file)
         var instances = new InstancesSpec();
         var resources = new ResourcesSpec();
         TimeSpan? timeout = null;
+        List<(ScheduleEntry Entry, YamlNode MinNode, string Field)> schedule = [];
+        var timeZone = "UTC";
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -79,10 +82,13 @@ internal sealed partial class SpecReader(string file)
                 case "resources": resources = ReadResources(value); break;
                 case "timeout": timeout = ReadDuration(value, "timeout", TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)); break;
                 case "env": env = ReadEnv(value); break;
+                case "schedule": schedule = ReadSchedule(value); break;
+                case "timezone": timeZone = ReadTimeZone(value) ?? timeZone; break;
             }
         }
 
         CheckRuntimeRules(top, runtime, present);
+        CheckScheduleMins(schedule, instances);
         if (name is null || runtime is null || _errors.Count > 0)
         {
             return null;
@@ -100,6 +106,8 @@ internal sealed partial class SpecReader(string file)
             Instances = instances,
             Resources = resources,
             Env = env,
+            Schedule = schedule.Select(s => s.Entry).ToList(),
+            TimeZone = timeZone,
             Lines = _lines,
             Columns = _columns,
         };
