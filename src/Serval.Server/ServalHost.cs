@@ -11,6 +11,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway;
 using Serval.Server.Monitoring;
+using Serval.Server.Scaling;
 using Serval.Server.Storage;
 
 namespace Serval.Server;
@@ -42,12 +43,13 @@ public static class ServalHost
         {
             RunDirectory = Path.Combine(data, "run"),
             GraphCacheDirectory = Path.Combine(data, "cache", "graphs"),
+            HungGrace = options.HungGrace,
         };
         IServiceCollection services = builder.Services;
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
         services.AddSingleton(options);
         services.AddSingleton(node);
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options.Time);
         services.AddSingleton<IFunctionStore>(_ => new SqliteFunctionStore(Path.Combine(data, "serval.db")));
         services.AddSingleton(_ => new BlobStore(Path.Combine(data, "blobs")));
         services.AddSingleton(sp => new PackageCache(Path.Combine(data, "packages"), sp.GetRequiredService<BlobStore>().PathOf));
@@ -58,6 +60,10 @@ public static class ServalHost
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<Deployer>();
         services.AddSingleton(new DispatchOptions());
+        services.AddSingleton(options.Autoscaler);
+        services.AddSingleton(new ScalingLoopOptions { Tick = options.ScalingTick });
+        services.AddSingleton<ScalingLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScalingLoop>());
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<FunctionStats>();
 

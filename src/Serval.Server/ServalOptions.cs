@@ -25,6 +25,18 @@ public sealed record ServalOptions
     /// <summary>What the node may host; null for this machine's cores and memory (less 1 GiB).</summary>
     public Serval.Node.Capacity.NodeCapacity? NodeCapacity { get; init; }
 
+    /// <summary>The autoscaler's windows, target and rates (see <see cref="Serval.Core.Autoscaling.AutoscalerOptions"/>).</summary>
+    public Serval.Core.Autoscaling.AutoscalerOptions Autoscaler { get; init; } = new();
+
+    /// <summary>The clock every component uses (tests shift it to reach a scheduled time).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How long past its deadline a cancelled invocation may go on before its instance is replaced (see <see cref="Serval.Node.NodeOptions.HungGrace"/>).</summary>
+    public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time between autoscaling decisions (see <see cref="Scaling.ScalingLoopOptions.Tick"/>).</summary>
+    public TimeSpan ScalingTick { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {

@@ -108,8 +108,12 @@ public sealed record InstancesSpec
 /// <summary><c>resources: { cpu, memory, gpu }</c>.</summary>
 public sealed record ResourcesSpec
 {
-    /// <summary>Cores for one instance; also its ONNX Runtime intra-op threads (rounded up). Default 1.</summary>
-    public double Cpu { get; init; } = 1;
+    /// <summary>
+    /// Cores reserved for one instance on its node; also its ONNX Runtime intra-op threads (rounded
+    /// up). Default 0.5: an instance of a small model is mostly idle between requests, so two share a
+    /// core, and a 2-core laptop hosts four (the demo) without overcommitting.
+    /// </summary>
+    public double Cpu { get; init; } = 0.5;
 
     /// <summary>Memory limit of one instance in MiB (default 2048).</summary>
     public int MemoryMb { get; init; } = 2048;

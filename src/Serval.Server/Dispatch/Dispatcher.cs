@@ -21,9 +21,12 @@ public sealed class Dispatcher : IAsyncDisposable
     private readonly DispatchOptions _options;
     private readonly TimeProvider _time;
 
+    private readonly Serval.Core.Autoscaling.AutoscalerOptions _autoscaler;
+
     /// <summary>Creates the dispatcher and subscribes to instance ends.</summary>
-    public Dispatcher(InstanceSupervisor supervisor, PackageCache packages, InstanceConfigFactory configs, DispatchOptions options, TimeProvider time)
+    public Dispatcher(InstanceSupervisor supervisor, PackageCache packages, InstanceConfigFactory configs, DispatchOptions options, Serval.Core.Autoscaling.AutoscalerOptions autoscaler, TimeProvider time)
     {
+        _autoscaler = autoscaler;
         _supervisor = supervisor;
         _packages = packages;
         _configs = configs;
@@ -46,7 +49,7 @@ public sealed class Dispatcher : IAsyncDisposable
 
     /// <summary>The pool of <paramref name="version"/>, created empty if missing.</summary>
     public VersionPool Pool(DeployedVersion version) =>
-        _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(version, StartAsync, StopAsync, _options, _time));
+        _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(version, StartAsync, StopAsync, _options, _time, _autoscaler.StableWindow));
 
     /// <summary>Runs one invocation (<see cref="InferRequest"/> or <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
     /// <param name="version">The version to run.</param>

@@ -19,6 +19,6 @@ public readonly record struct Lease(Instance? Instance, bool Cold, double QueueM
 /// <param name="Starting">Instances being started.</param>
 /// <param name="InFlight">Invocations running on its instances.</param>
 /// <param name="Queued">Requests waiting for a slot.</param>
-/// <param name="AverageConcurrency">Time-weighted mean of in-flight + queued since the previous snapshot.</param>
+/// <param name="Observed">Mean in-flight + queued over the autoscaler's stable and panic windows.</param>
 /// <param name="LastRequest">When the last request arrived (null: never).</param>
-public readonly record struct PoolSnapshot(int Ready, int Starting, int InFlight, int Queued, double AverageConcurrency, DateTimeOffset? LastRequest);
+public readonly record struct PoolSnapshot(int Ready, int Starting, int InFlight, int Queued, Serval.Core.Autoscaling.ConcurrencyObservation Observed, DateTimeOffset? LastRequest);

@@ -1,3 +1,4 @@
+using Serval.Core.Autoscaling;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Server.Functions;
@@ -21,7 +22,8 @@ public sealed class VersionPool
     private readonly Func<Instance, string, Task> _stop;
     private readonly DispatchOptions _options;
     private readonly TimeProvider _time;
-    private readonly ConcurrencyMeter _meter;
+    private readonly ConcurrencyWindow _window;
+    private int _level;
     private int _starting;
     private int _minimum;
     private int _failures;
@@ -31,14 +33,14 @@ public sealed class VersionPool
     private bool _closed;
 
     /// <summary>Creates an empty pool.</summary>
-    public VersionPool(DeployedVersion version, Func<DeployedVersion, CancellationToken, Task<Instance>> start, Func<Instance, string, Task> stop, DispatchOptions options, TimeProvider time)
+    public VersionPool(DeployedVersion version, Func<DeployedVersion, CancellationToken, Task<Instance>> start, Func<Instance, string, Task> stop, DispatchOptions options, TimeProvider time, TimeSpan window)
     {
+        _window = new ConcurrencyWindow(window);
         Version = version;
         _start = start;
         _stop = stop;
         _options = options;
         _time = time;
-        _meter = new ConcurrencyMeter(time);
     }
 
     /// <summary>The version served.</summary>
@@ -76,7 +78,7 @@ public sealed class VersionPool
 
             if (TakeSlot() is { } member)
             {
-                _meter.Add(1);
+                Level(1);
                 return new(new Lease(member.Instance, false, 0, null));
             }
 
@@ -92,7 +94,7 @@ public sealed class VersionPool
 
             waiter = new Waiter(now, _time.GetTimestamp());
             waiter.Node = _queue.AddLast(waiter);
-            _meter.Add(1);
+            Level(1);
             if (_members.Count + _starting == 0)
             {
                 StartLocked();
@@ -107,7 +109,7 @@ public sealed class VersionPool
     {
         lock (_gate)
         {
-            _meter.Add(-1);
+            Level(-1);
             foreach (Member member in _members)
             {
                 if (member.Instance == instance)
@@ -122,8 +124,8 @@ public sealed class VersionPool
         }
     }
 
-    /// <summary>What the autoscaler needs, with the mean concurrency since the previous snapshot.</summary>
-    public PoolSnapshot Snapshot()
+    /// <summary>What the autoscaler needs, with the concurrency observed over its windows.</summary>
+    public PoolSnapshot Snapshot(AutoscalerOptions autoscaler)
     {
         lock (_gate)
         {
@@ -133,7 +135,9 @@ public sealed class VersionPool
                 inFlight += member.InFlight;
             }
 
-            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _meter.ReadAndReset(), _lastRequest);
+            DateTimeOffset now = _time.GetUtcNow();
+            _window.Record(now, _level); // the level held until now counts
+            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _window.Observe(now, autoscaler), _lastRequest);
         }
     }
 
@@ -215,7 +219,7 @@ public sealed class VersionPool
             while (_queue.First is { } first)
             {
                 _queue.RemoveFirst();
-                _meter.Add(-1);
+                Level(-1);
                 first.Value.Completion.TrySetResult(Lease.Fail(ErrorKind.Unavailable, $"{Name}: {reason}"));
             }
 
@@ -239,6 +243,13 @@ public sealed class VersionPool
 
     private string Name => $"{Version.Function} v{Version.Version}";
 
+    // In flight + queued, recorded at every change: the window averages it over time.
+    private void Level(int delta)
+    {
+        _level += delta;
+        _window.Record(_time.GetUtcNow(), _level);
+    }
+
     private async ValueTask<Lease> WaitAsync(Waiter waiter, CancellationToken deadline)
     {
         using (deadline.UnsafeRegister(static state =>
@@ -261,7 +272,7 @@ public sealed class VersionPool
             }
 
             _queue.Remove(waiter.Node);
-            _meter.Add(-1);
+            Level(-1);
         }
 
         double waited = _time.GetElapsedTime(waiter.Timestamp).TotalMilliseconds;
@@ -333,7 +344,7 @@ public sealed class VersionPool
                     while (_queue.First is { } first)
                     {
                         _queue.RemoveFirst();
-                        _meter.Add(-1);
+                        Level(-1);
                         first.Value.Completion.TrySetResult(new Lease(null, false, 0, _startError));
                     }
                 }

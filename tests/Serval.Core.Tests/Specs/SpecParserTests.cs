@@ -33,7 +33,7 @@ public class SpecParserTests
         var spec = SpecParser.Parse("name: fn\nruntime: onnx\nmodel: m.onnx\n").SpecOrThrow();
 
         Assert.Equal(new InstancesSpec { Min = 0, Max = 4, Concurrency = 4, Idle = TimeSpan.FromSeconds(60) }, spec.Instances);
-        Assert.Equal(new ResourcesSpec { Cpu = 1, MemoryMb = 2048, Gpu = 0 }, spec.Resources);
+        Assert.Equal(new ResourcesSpec { Cpu = 0.5, MemoryMb = 2048, Gpu = 0 }, spec.Resources);
         Assert.Equal(TimeSpan.FromSeconds(60), spec.Timeout);
         Assert.Empty(spec.Env);
         Assert.Empty(spec.Models);

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Serval.Server;
+using Serval.Node.Capacity;
 using Serval.TestSupport;
 
 namespace Serval.Server.Tests.Support;
@@ -10,7 +11,7 @@ namespace Serval.Server.Tests.Support;
 /// A real platform on a free loopback port with its own data folder; instances are real processes.
 /// Shared by the tests of a class; disposed (instances stopped, folder deleted) after them.
 /// </summary>
-public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes) : IAsyncLifetime
+public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes, Func<ServalOptions, ServalOptions>? configure = null) : IAsyncLifetime
 {
     private WebApplication? _app;
 
@@ -26,6 +27,9 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
     /// <summary>A client for the platform.</summary>
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Cores the fixture's node offers: plenty, so tests of behaviour are not limited by this machine's two.</summary>
+    public const double Cores = 64;
+
     /// <summary>The largest body the fixture's platform accepts: small, so a 413 is cheap to provoke.</summary>
     public const long MaxBodyBytes = 4 << 20;
 
@@ -34,7 +38,8 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
 
     public async Task InitializeAsync()
     {
-        _app = ServalHost.Build(new ServalOptions { Port = 0, DataDirectory = DataDirectory, MaxBodyBytes = maxBodyBytes },
+        var options = new ServalOptions { Port = 0, DataDirectory = DataDirectory, MaxBodyBytes = maxBodyBytes, NodeCapacity = new NodeCapacity(Cores, 64 << 10), ScalingTick = TimeSpan.FromMilliseconds(200) };
+        _app = ServalHost.Build(configure?.Invoke(options) ?? options,
             logging => logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = ServalHost.Address(_app), Timeout = TimeSpan.FromSeconds(60) };
@@ -75,6 +80,27 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         }
 
         return await Client.PostAsync("/v1/functions", form);
+    }
+
+    /// <summary>The function's instances as the control plane lists them.</summary>
+    public async Task<System.Text.Json.Nodes.JsonArray> InstancesAsync(string name) =>
+        (await Json.ReadAsync(await Client.GetAsync($"/v1/functions/{name}/instances"))).AsArray();
+
+    /// <summary>Polls until <paramref name="condition"/> holds of the function's instances, at most <paramref name="limit"/>.</summary>
+    public async Task<System.Text.Json.Nodes.JsonArray> WaitForInstancesAsync(string name, Func<System.Text.Json.Nodes.JsonArray, bool> condition, TimeSpan limit, string what)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var instances = await InstancesAsync(name);
+            if (condition(instances))
+            {
+                return instances;
+            }
+
+            Assert.True(clock.Elapsed < limit, $"{name}: {what} did not happen within {limit.TotalSeconds} s; instances: {instances.ToJsonString()}");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Deploys a one-model onnx function and asserts it was accepted.</summary>

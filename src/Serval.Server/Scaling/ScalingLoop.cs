@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Serval.Core.Autoscaling;
+using Serval.Core.Scheduling;
+using Serval.Core.Specs;
+using Serval.Node.Instances;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+
+namespace Serval.Server.Scaling;
+
+/// <summary>
+/// The controller's loop: every tick, for every version with a pool (and every latest version with
+/// a minimum), ask the <see cref="Autoscaler"/> how many instances it should have and tell the pool.
+/// The loop holds no arithmetic: the policy decides, the pool acts. <see cref="TickAsync"/> is one
+/// step, so tests drive it with a fake clock.
+/// </summary>
+public sealed partial class ScalingLoop(
+    FunctionCatalog catalog,
+    Dispatcher dispatcher,
+    InstanceSupervisor supervisor,
+    AutoscalerOptions options,
+    ScalingLoopOptions loopOptions,
+    TimeProvider time,
+    ILogger<ScalingLoop> logger) : BackgroundService
+{
+    private readonly Autoscaler _autoscaler = new(options);
+    private readonly ConcurrentDictionary<VersionPool, ScaleDecision> _previous = new();
+
+    /// <summary>The last decision per pool (for <c>/v1/.../instances</c> and metrics).</summary>
+    public ScaleDecision? LastDecision(VersionPool pool) => _previous.GetValueOrDefault(pool);
+
+    /// <summary>One step: health watch, then a decision per pool.</summary>
+    public Task TickAsync()
+    {
+        DateTimeOffset now = time.GetUtcNow();
+        supervisor.CheckHealth();
+        var functions = catalog.Functions;
+        foreach (DeployedFunction function in functions.Values)
+        {
+            // Provisioned instances exist before any request: make the latest version's pool.
+            DeployedVersion latest = function.Latest;
+            if (Minimum(latest, now).Min > 0)
+            {
+                dispatcher.Pool(latest);
+            }
+        }
+
+        foreach (VersionPool pool in dispatcher.Pools.ToList())
+        {
+            DeployedVersion version = pool.Version;
+            bool routed = functions.TryGetValue(version.Function, out DeployedFunction? function)
+                && function.Latest.Version == version.Version;
+            int min = routed ? Minimum(version, now).Min : 0;
+            PoolSnapshot snapshot = pool.Snapshot(options);
+            InstancesSpec instances = version.Spec.Instances with { Min = Math.Min(min, version.Spec.Instances.Max) };
+            ScaleDecision decision = _autoscaler.Decide(new AutoscalerInput
+            {
+                Now = now,
+                Observed = snapshot.Observed,
+                Ready = snapshot.Ready,
+                Starting = snapshot.Starting,
+                Instances = instances,
+                LastRequestAt = snapshot.LastRequest,
+                NodeCapacity = supervisor.Capacity.Room(version.Spec.Resources.Cpu, version.Spec.Resources.MemoryMb),
+                Previous = _previous.GetValueOrDefault(pool),
+            });
+            _previous[pool] = decision;
+            if (decision.DesiredInstances != snapshot.Ready + snapshot.Starting)
+            {
+                LogDecision(version.Function, version.Version, snapshot.Ready + snapshot.Starting, decision.DesiredInstances, decision.Reason);
+            }
+
+            pool.ScaleTo(decision.DesiredInstances, instances.Min, decision.Reason);
+            if (!routed && pool.IsEmpty)
+            {
+                dispatcher.Forget(pool);
+                _previous.TryRemove(pool, out _);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The minimum of <paramref name="version"/> at <paramref name="now"/>: its schedule's, else <c>instances.min</c>.</summary>
+    public static EffectiveMinimum Minimum(DeployedVersion version, DateTimeOffset now)
+    {
+        FunctionSpec spec = version.Spec;
+        TimeZoneInfo zone = spec.TimeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(spec.TimeZone);
+        return ScheduledMinimum.At(spec.Schedule, zone, spec.Instances.Min, now);
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(loopOptions.Tick, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await TickAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogTickFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "scale {Function} v{Version}: {From} → {To} ({Reason})")]
+    private partial void LogDecision(string function, int version, int from, int to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "a scaling tick failed")]
+    private partial void LogTickFailed(Exception e);
+}
+
+/// <summary>Settings of the scaling loop.</summary>
+public sealed record ScalingLoopOptions
+{
+    /// <summary>
+    /// Time between decisions. 500 ms: the panic window is 2 s, so a burst is seen within a quarter
+    /// of it; a tick costs microseconds per version.
+    /// </summary>
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(500);
+}

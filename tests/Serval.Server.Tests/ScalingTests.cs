@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json.Nodes;
+using Serval.Server.Tests.Support;
+using Serval.TestSupport;
+
+namespace Serval.Server.Tests;
+
+/// <summary>Instances that come and go with load: real instance processes, the real autoscaler on a 200 ms tick.</summary>
+public sealed class ScalingTests : IAsyncLifetime
+{
+    private readonly ServerFixture _server = new(maxBodyBytes: 64 << 20, configure: o => o with { HungGrace = TimeSpan.FromSeconds(2) });
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    private static HttpContent RecInput(int width, int seed = 1) => InferenceTests.Raw(Inputs.Floats(3 * 48 * width, seed), $"1,3,48,{width}");
+
+    [Fact]
+    public async Task Burst_FromZero_AllAnswer200_ScalesOut_ThenIdleToZero()
+    {
+        await _server.DeployModelAsync("burst", Paths.RecModel, "instances: { max: 4, concurrency: 2, idle: 2s }\nresources: { cpu: 0.25 }");
+        Assert.Empty(await _server.InstancesAsync("burst"));
+
+        // 50 at once on a 2-slot instance: the queue holds them while the autoscaler adds instances.
+        var calls = Enumerable.Range(0, 50).Select(async i =>
+        {
+            using HttpResponseMessage r = await _server.Client.PostAsync("/fn/burst", RecInput(640, i));
+            return (r.StatusCode, r.Headers.GetValues("X-Serval-Instance").FirstOrDefault() ?? "");
+        }).ToArray();
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        int servedBy = results.Select(r => r.Item2).Distinct().Count();
+        Assert.True(servedBy > 1, $"all 50 were served by one instance; the autoscaler never scaled out");
+
+        await _server.WaitForInstancesAsync("burst", i => i.Count == 0, TimeSpan.FromSeconds(20), "scale to zero after idle");
+    }
+
+    [Fact]
+    public async Task Provisioned_Min1_FirstRequestIsNotCold()
+    {
+        await _server.DeployModelAsync("warm", Paths.ClsModel, "instances: { min: 1, idle: 1s }");
+        await _server.WaitForInstancesAsync("warm", i => i.Count == 1 && (string?)i[0]!["state"] == "Ready", TimeSpan.FromSeconds(20), "the provisioned instance");
+        using var r = await _server.Client.PostAsync("/fn/warm", InferenceTests.Raw(Inputs.Floats(3 * 48 * 192), "1,3,48,192"));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Equal("false", r.Headers.GetValues("X-Serval-Cold-Start").Single());
+
+        // idle does not take the provisioned instance away.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(await _server.InstancesAsync("warm"));
+    }
+
+    [Fact]
+    public async Task Kill9_UnderLoad_FailsOnlyItsInFlight_AndIsReplaced()
+    {
+        await _server.DeployModelAsync("sturdy", Paths.RecModel, "instances: { min: 2, max: 2, concurrency: 2, idle: 60s }\nresources: { cpu: 0.25 }");
+        JsonArray ready = await _server.WaitForInstancesAsync("sturdy", i => i.Count == 2 && i.All(x => (string?)x!["state"] == "Ready"), TimeSpan.FromSeconds(30), "two provisioned instances");
+        int victim = (int)ready[0]!["pid"]!;
+        string victimId = (string)ready[0]!["id"]!;
+
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        var failures = new List<(HttpStatusCode, string)>();
+        int ok = 0;
+        var clients = Enumerable.Range(0, 6).Select(async c =>
+        {
+            for (int n = 0; !stop.IsCancellationRequested && n < 200; n++)
+            {
+                using HttpResponseMessage r = await _server.Client.PostAsync("/fn/sturdy", RecInput(320, c * 1000 + n));
+                if (r.StatusCode == HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref ok);
+                }
+                else
+                {
+                    string body = await r.Content.ReadAsStringAsync();
+                    lock (failures)
+                    {
+                        failures.Add((r.StatusCode, body));
+                    }
+                }
+            }
+        }).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Process.GetProcessById(victim).Kill();
+        await Task.WhenAll(clients);
+
+        // At most the victim's slots (concurrency 2) fail, each a 502 naming it.
+        Assert.True(failures.Count <= 2, $"{failures.Count} requests failed: {string.Join(" | ", failures)}");
+        Assert.All(failures, f => Assert.Equal(HttpStatusCode.BadGateway, f.Item1));
+        Assert.All(failures, f => Assert.Contains(victimId, f.Item2));
+        Assert.True(ok > 20, $"only {ok} requests succeeded");
+
+        await _server.WaitForInstancesAsync("sturdy", i => i.Count == 2 && i.All(x => (string?)x!["state"] == "Ready" && (string?)x["id"] != victimId), TimeSpan.FromSeconds(30), "a replacement for the killed instance");
+    }
+
+    [Fact]
+    public async Task HungInstance_CutAtTimeout_ThenKilledAndReplaced()
+    {
+        await _server.DeployModelAsync("stuck", Paths.DetModel, "timeout: 1s");
+        using (var warm = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        JsonNode instance = (await _server.InstancesAsync("stuck"))[0]!;
+        int pid = (int)instance["pid"]!;
+        string id = (string)instance["id"]!;
+        Task<HttpResponseMessage> call = _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 640 * 640), "1,3,640,640"));
+        await _server.WaitForInstancesAsync("stuck", i => i.Count == 1 && (int)i[0]!["inFlight"]! > 0, TimeSpan.FromSeconds(10), "the call reaching the instance");
+        Signal(pid, "STOP"); // the whole process freezes: it can neither answer nor stop the run
+
+        var clock = Stopwatch.StartNew();
+        using HttpResponseMessage cut = await call;
+        Assert.Equal(HttpStatusCode.GatewayTimeout, cut.StatusCode);
+        Assert.Contains("1 s", await Json.ErrorAsync(cut));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the timeout took {clock.Elapsed.TotalSeconds:0.0} s");
+
+        await _server.WaitForInstancesAsync("stuck", i => i.All(x => (string?)x!["id"] != id), TimeSpan.FromSeconds(15), "the hung instance being killed");
+        Assert.False(DeployTests.ProcessAlive(pid), "the hung instance is still alive");
+        using var again = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.NotEqual(id, again.Headers.GetValues("X-Serval-Instance").Single());
+    }
+
+    [Fact]
+    public async Task CallerTimeout_ShorterThanFunctions_504AtCallersDeadline()
+    {
+        await _server.DeployModelAsync("slowish", Paths.DetModel);
+        using (var warm = await _server.Client.PostAsync("/fn/slowish", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, "/fn/slowish") { Content = InferenceTests.Raw(Inputs.Floats(3 * 1280 * 1280), "1,3,1280,1280") };
+        request.Headers.Add("X-Serval-Timeout-Ms", "200");
+        using HttpResponseMessage r = await _server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, r.StatusCode);
+        Assert.Contains("0.2 s", await Json.ErrorAsync(r));
+
+        var bad = new HttpRequestMessage(HttpMethod.Post, "/fn/slowish") { Content = InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32") };
+        bad.Headers.Add("X-Serval-Timeout-Ms", "soon");
+        using HttpResponseMessage refused = await _server.Client.SendAsync(bad);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("X-Serval-Timeout-Ms", await Json.ErrorAsync(refused));
+    }
+
+    private static void Signal(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { UseShellExecute = false })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+}
