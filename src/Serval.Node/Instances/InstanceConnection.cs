@@ -11,6 +11,9 @@ namespace Serval.Node.Instances;
 /// <param name="Buffer">The pooled array <paramref name="Body"/> lives in; give it back with <see cref="Release"/>.</param>
 public readonly record struct InvokeOutcome(ReadOnlyMemory<byte> Body, InvokeError? Error, byte[]? Buffer = null)
 {
+    /// <summary>True when the invocation never reached the instance (its connection was already broken): safe to send elsewhere.</summary>
+    public bool NotSent { get; init; }
+
     /// <summary>A failed outcome.</summary>
     public static InvokeOutcome Fail(ErrorKind kind, string message) => new(default, new InvokeError(kind, message));
 
@@ -55,6 +58,11 @@ public sealed class InstanceConnection : IAsyncDisposable
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
+    private volatile bool _broken;
+
+    /// <summary>True as soon as the connection is seen to break, before its reason is known.</summary>
+    public bool IsBroken => _broken;
+
     /// <summary>Set once the connection is broken, with why.</summary>
     public string? ClosedReason => _closedReason;
 
@@ -92,10 +100,10 @@ public sealed class InstanceConnection : IAsyncDisposable
     {
         var completion = new TaskCompletionSource<InvokeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = completion;
-        if (_closedReason is { } closed)
+        if (_broken || _closedReason is not null)
         {
             _pending.TryRemove(id, out _);
-            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, closed);
+            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, _closedReason ?? "the instance's connection is broken") with { NotSent = true };
         }
 
         try
@@ -111,7 +119,8 @@ public sealed class InstanceConnection : IAsyncDisposable
                 reason = await _explain(reason).ConfigureAwait(false);
             }
 
-            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, reason);
+            // A frame cut short cannot have run: the caller may send it elsewhere.
+            return InvokeOutcome.Fail(ErrorKind.InstanceFailed, reason) with { NotSent = true };
         }
         catch (OperationCanceledException)
         {
@@ -233,6 +242,7 @@ public sealed class InstanceConnection : IAsyncDisposable
             reason = $"the instance's connection broke: {e.Message}";
         }
 
+        _broken = true;
         if (_explain is not null && _closedReason is null)
         {
             reason = await _explain(reason).ConfigureAwait(false);
@@ -244,6 +254,7 @@ public sealed class InstanceConnection : IAsyncDisposable
     /// <summary>Marks the connection broken and fails every pending invocation with <paramref name="reason"/>.</summary>
     public void Close(string reason)
     {
+        _broken = true;
         _closedReason ??= reason;
         foreach (ulong id in _pending.Keys)
         {

@@ -62,6 +62,20 @@ public sealed class Dispatcher : IAsyncDisposable
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
+        // An instance that died a moment ago may still be handed out before its pool hears of it; what
+        // never reached it goes to another instance (twice at most), so only its in-flight requests fail.
+        for (int attempt = 0; ; attempt++)
+        {
+            InvocationResult result = await InvokeOnceAsync(version, pool, request, timeout, deadline, cancellationToken).ConfigureAwait(false);
+            if (!result.Outcome.NotSent || attempt == 2 || deadline.IsCancellationRequested)
+            {
+                return result;
+            }
+        }
+    }
+
+    private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, object request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    {
         Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
         if (lease.QueueMs > 0)
         {

@@ -284,7 +284,7 @@ public sealed class VersionPool
         Member? best = null;
         foreach (Member member in _members)
         {
-            if (member.InFlight >= Concurrency || member.Instance.State != InstanceState.Ready)
+            if (member.InFlight >= Concurrency || member.Instance.State != InstanceState.Ready || member.Instance.Connection?.IsBroken == true)
             {
                 continue;
             }
