@@ -66,11 +66,15 @@ public static class ServalHost
         services.AddHostedService(sp => sp.GetRequiredService<ScalingLoop>());
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<FunctionStats>();
+        services.AddSingleton<Metrics>();
+        services.AddSingleton<InvocationRecorder>();
 
         WebApplication app = builder.Build();
         app.MapOip();
         app.MapFunctions();
         app.MapControl();
+        app.MapMetrics();
+        _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<Dispatcher>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
         app.Services.GetRequiredService<FunctionCatalog>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         return app;

@@ -154,3 +154,43 @@ public sealed class ScalingTests : IAsyncLifetime
         Assert.Equal(0, kill.ExitCode);
     }
 }
+
+/// <summary>Scheduled minimums on a clock the test moves: wall-clock time jumps, timers run in real time.</summary>
+public sealed class ScheduleTests : IAsyncLifetime
+{
+    private readonly ShiftedTimeProvider _clock = new();
+    private readonly ServerFixture _server;
+
+    public ScheduleTests()
+    {
+        _server = new ServerFixture(configure: o => o with { Time = _clock });
+    }
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task ScheduledMinimum_TakesEffectAtItsTime_AndTheNextChangeIsShown()
+    {
+        _clock.SetNow(new DateTimeOffset(2026, 11, 23, 7, 59, 0, TimeSpan.Zero));
+        await _server.DeployModelAsync("peak", Paths.ClsModel,
+            "instances: { max: 3, idle: 1s }\nschedule:\n  - { cron: \"0 8 * * *\", min: 2 }\n  - { cron: \"0 22 * * *\", min: 0 }\n");
+
+        JsonNode before = await Json.ReadAsync(await _server.Client.GetAsync("/v1/functions/peak/scaling"));
+        Assert.Equal(0, (int)before["min"]!);
+        Assert.Equal(2, (int)before["nextChange"]!["min"]!);
+        Assert.Equal("2 at 2026-11-23 08:00 UTC", (string?)before["nextChange"]!["text"]);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(await _server.InstancesAsync("peak"));
+
+        _clock.SetNow(new DateTimeOffset(2026, 11, 23, 8, 0, 1, TimeSpan.Zero));
+        await _server.WaitForInstancesAsync("peak", i => i.Count == 2 && i.All(x => (string?)x!["state"] == "Ready"), TimeSpan.FromSeconds(20), "the 08:00 minimum of 2");
+        JsonNode after = await Json.ReadAsync(await _server.Client.GetAsync("/v1/functions/peak/scaling"));
+        Assert.Equal(2, (int)after["min"]!);
+        Assert.Equal("0 at 2026-11-23 22:00 UTC", (string?)after["nextChange"]!["text"]);
+
+        _clock.SetNow(new DateTimeOffset(2026, 11, 23, 22, 0, 1, TimeSpan.Zero));
+        await _server.WaitForInstancesAsync("peak", i => i.Count == 0, TimeSpan.FromSeconds(20), "the 22:00 minimum of 0 (idle instances gone)");
+    }
+}

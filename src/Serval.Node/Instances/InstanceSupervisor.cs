@@ -37,6 +37,9 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         Directory.CreateDirectory(options.SocketDirectory);
     }
 
+    /// <summary>Raised when an instance becomes ready, on a pool thread.</summary>
+    public event Action<Instance>? InstanceReady;
+
     /// <summary>Raised when an instance ends (stopped or failed), on a pool thread.</summary>
     public event Action<Instance>? InstanceEnded;
 
@@ -63,6 +66,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             _ = WatchAsync(instance);
             instance.TryMove(InstanceState.Ready, "loaded and warmed up", _time.GetUtcNow());
             LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
+            InstanceReady?.Invoke(instance);
             return instance;
         }
         catch (Exception e)

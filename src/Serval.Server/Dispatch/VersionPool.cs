@@ -124,6 +124,21 @@ public sealed class VersionPool
         }
     }
 
+    /// <summary>The counts now, without touching the window (for listings).</summary>
+    public PoolSnapshot Peek()
+    {
+        lock (_gate)
+        {
+            int inFlight = 0;
+            foreach (Member member in _members)
+            {
+                inFlight += member.InFlight;
+            }
+
+            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, default, _lastRequest);
+        }
+    }
+
     /// <summary>What the autoscaler needs, with the concurrency observed over its windows.</summary>
     public PoolSnapshot Snapshot(AutoscalerOptions autoscaler)
     {

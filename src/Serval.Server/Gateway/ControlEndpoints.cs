@@ -4,6 +4,8 @@ using Serval.Server.Deployment;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Monitoring;
+using Serval.Server.Scaling;
+using Serval.Core.Autoscaling;
 
 namespace Serval.Server.Gateway;
 
@@ -47,6 +49,35 @@ public static class ControlEndpoints
             catalog.Functions.ContainsKey(name)
                 ? Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow())))
                 : NoFunction(name));
+        app.MapGet("/v1/functions/{name}/scaling", (string name, FunctionCatalog catalog, Dispatcher dispatcher, ScalingLoop scaling, TimeProvider time, AutoscalerOptions autoscaler) =>
+        {
+            if (!catalog.Functions.TryGetValue(name, out DeployedFunction? f))
+            {
+                return NoFunction(name);
+            }
+
+            DeployedVersion latest = f.Latest;
+            var minimum = ScalingLoop.Minimum(latest, time.GetUtcNow());
+            TimeZoneInfo zone = latest.Spec.TimeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(latest.Spec.TimeZone);
+            VersionPool? pool = dispatcher.Pools.FirstOrDefault(p => p.Version.Function == name && p.Version.Version == latest.Version);
+            PoolSnapshot? snapshot = pool?.Peek();
+            var decision = pool is null ? null : scaling.LastDecision(pool);
+            return Results.Json(new
+            {
+                version = latest.Version,
+                min = minimum.Min,
+                max = latest.Spec.Instances.Max,
+                minSource = minimum.Source is { } source ? $"schedule '{source.Cron.Text}'" : "instances.min",
+                nextChange = minimum.Next is { } next ? new { at = next.At, min = next.Min, text = next.Describe(zone) } : null,
+                ready = snapshot?.Ready ?? 0,
+                starting = snapshot?.Starting ?? 0,
+                inFlight = snapshot?.InFlight ?? 0,
+                queued = snapshot?.Queued ?? 0,
+                desired = decision?.DesiredInstances,
+                panicking = decision?.Panicking ?? false,
+                reason = decision?.Reason,
+            });
+        });
         app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, CancellationToken cancellationToken) =>
         {
             if (!catalog.Functions.ContainsKey(name))

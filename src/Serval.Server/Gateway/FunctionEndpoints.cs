@@ -103,7 +103,7 @@ public static class FunctionEndpoints
         }
 
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
-        services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
+        services.GetRequiredService<InvocationRecorder>().Record(deployed, result);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)
         {

@@ -110,7 +110,7 @@ public static class OipEndpoints
         }
 
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request.Request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
-        services.GetRequiredService<FunctionStats>().Record(name, result.DurationMs);
+        services.GetRequiredService<InvocationRecorder>().Record(deployed, result);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)
         {
