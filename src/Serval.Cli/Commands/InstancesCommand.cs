@@ -18,9 +18,11 @@ internal static class InstancesCommand
             using var client = host.Connect(parse);
             var root = await FunctionGet.JsonAsync(client, fn, "instances", ct);
             var instances = JsonFields.List(root, "instances").ToList();
+            string scaling = await ScalingLineAsync(client, fn, ct);
             if (instances.Count == 0)
             {
                 host.Console.MarkupLine($"[dim]{Markup.Escape(fn)} has no instances: one starts on the next request[/]");
+                host.Console.MarkupLine($"[dim]{Markup.Escape(scaling)}[/]");
                 return 0;
             }
 
@@ -41,8 +43,32 @@ internal static class InstancesCommand
             }
 
             host.Console.Write(table);
+            host.Console.MarkupLine($"[dim]{Markup.Escape(scaling)}[/]");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"min 2 (schedule '0 8 * * *') · max 3 · desired 2 · next: 0 at 2026-11-23 22:00 UTC", from GET .../scaling.</summary>
+    private static async Task<string> ScalingLineAsync(ServalClient client, string fn, CancellationToken ct)
+    {
+        var s = await FunctionGet.JsonAsync(client, fn, "scaling", ct);
+        string line = $"min {JsonFields.Text(s, "min")} ({JsonFields.Text(s, "minSource")}) · max {JsonFields.Text(s, "max")}";
+        if (JsonFields.Text(s, "desired") is { } desired && desired != JsonFields.Missing)
+        {
+            line += $" · desired {desired}";
+        }
+
+        if (JsonFields.Text(s, "queued") is { } queued && queued != JsonFields.Missing && queued != "0")
+        {
+            line += $" · {queued} queued";
+        }
+
+        if (s.TryGetProperty("nextChange", out var next) && next.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            line += $" · next: {JsonFields.Text(next, "text")}";
+        }
+
+        return line;
     }
 }

@@ -66,11 +66,16 @@ public sealed class ListCommandsTests : IDisposable
             [{"id":"ocr-rec-3-a","version":3,"state":"Ready","reason":"first request","pid":4242,
               "started":"2025-01-02T00:00:00Z","ready":"2025-01-02T00:00:01Z","coldStartMs":812,"inFlight":2}]
             """));
+        _server.On("GET", "/v1/functions/ocr-rec/scaling", Answer.Json(200, """
+            {"version":3,"min":2,"max":4,"minSource":"schedule '0 8 * * *'","desired":2,"queued":0,
+             "nextChange":{"at":"2025-01-02T22:00:00Z","min":0,"text":"0 at 2025-01-02 22:00 UTC"}}
+            """));
 
         var run = await CliRunner.RunAsync("instances", "ocr-rec", "--url", _server.Url);
 
         Assert.Equal(0, run.ExitCode);
         Assert.Matches(@"ocr-rec-3-a\s+3\s+Ready\s+first request\s+4242\s+2025-01-02\s+812 ms\s+2", run.Output);
+        Assert.Contains("min 2 (schedule '0 8 * * *') · max 4 · desired 2 · next: 0 at 2025-01-02 22:00 UTC", run.Output);
     }
 
     [Fact]
