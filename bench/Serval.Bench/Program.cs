@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 await using Platform platform = await Platform.StartAsync();
@@ -20,6 +20,16 @@ if (which is "coldstart" or "all")
 {
     await ColdStart.RunAsync(platform, "det", Repo.Det, [1, 3, 640, 640], rounds: quick ? 3 : 10);
     await ColdStart.RunAsync(platform, "rec", Repo.Rec, [1, 3, 48, 320], rounds: quick ? 3 : 10);
+}
+
+if (which is "scaleout" or "all")
+{
+    await ScaleOut.RunAsync(platform);
+}
+
+if (which is "spiky" or "all")
+{
+    await SpikyTrace.RunAsync(platform, quick ? 40 : 120);
 }
 
 return 0;

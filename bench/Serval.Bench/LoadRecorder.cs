@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Serval.Bench;
+
+/// <summary>One finished request: when it ended (seconds since the run began), its latency, its status and the instance's own duration.</summary>
+public readonly record struct Sample(double EndSeconds, double LatencyMs, int Status, double InstanceMs, bool Cold);
+
+/// <summary>Closed-loop clients whose number follows a schedule, recording every request.</summary>
+public sealed class LoadRecorder(Platform platform, Payload payload, string path)
+{
+    private readonly ConcurrentBag<Sample> _samples = [];
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <summary>Everything recorded so far.</summary>
+    public IReadOnlyList<Sample> Samples => _samples.OrderBy(s => s.EndSeconds).ToList();
+
+    /// <summary>Seconds since this recorder was made.</summary>
+    public double Now => _clock.Elapsed.TotalSeconds;
+
+    /// <summary>Runs <paramref name="clients"/>(t) clients until <paramref name="seconds"/> have passed.</summary>
+    public async Task RunAsync(Func<double, int> clients, double seconds)
+    {
+        double end = Now + seconds;
+        var workers = new List<Task>();
+        var active = new Stack<CancellationTokenSource>();
+        while (Now < end)
+        {
+            int want = clients(Now);
+            while (active.Count < want)
+            {
+                var stop = new CancellationTokenSource();
+                active.Push(stop);
+                workers.Add(Task.Run(() => ClientAsync(() => Now < end && !stop.IsCancellationRequested)));
+            }
+
+            while (active.Count > want)
+            {
+                active.Pop().Cancel(); // it stops after its current request
+            }
+
+            await Task.Delay(20);
+        }
+
+        await Task.WhenAll(workers);
+    }
+
+    private async Task ClientAsync(Func<bool> keepGoing)
+    {
+        while (keepGoing())
+        {
+            using HttpRequestMessage request = payload.Request(path);
+            long t = Stopwatch.GetTimestamp();
+            using HttpResponseMessage response = await platform.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await Payload.DrainAsync(response);
+            double latency = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+            double instanceMs = response.Headers.TryGetValues("X-Serval-Duration-Ms", out var d) ? double.Parse(d.First(), CultureInfo.InvariantCulture) : 0;
+            bool cold = response.Headers.TryGetValues("X-Serval-Cold-Start", out var c) && c.First() == "true";
+            _samples.Add(new Sample(Now, latency, (int)response.StatusCode, instanceMs, cold));
+        }
+    }
+}
