@@ -5,7 +5,7 @@ using System.Globalization;
 namespace Serval.Bench;
 
 /// <summary>One finished request: when it ended (seconds since the run began), its latency, its status and the instance's own duration.</summary>
-public readonly record struct Sample(double EndSeconds, double LatencyMs, int Status, double InstanceMs, bool Cold);
+public readonly record struct Sample(double EndSeconds, double LatencyMs, int Status, double InstanceMs, bool Cold, string Instance);
 
 /// <summary>Closed-loop clients whose number follows a schedule, recording every request.</summary>
 public sealed class LoadRecorder(Platform platform, Payload payload, string path)
@@ -46,6 +46,32 @@ public sealed class LoadRecorder(Platform platform, Payload payload, string path
         await Task.WhenAll(workers);
     }
 
+    /// <summary>
+    /// Seconds during which each instance had at least one invocation, summed over instances: the
+    /// union of the intervals [end − instance time, end] per instance (the client's end lags the
+    /// instance's by the HTTP hop, the same for every sample).
+    /// </summary>
+    public static double BusySeconds(IEnumerable<Sample> samples)
+    {
+        double busy = 0;
+        foreach (var group in samples.Where(s => s.Instance.Length > 0).GroupBy(s => s.Instance))
+        {
+            double coveredUntil = double.MinValue;
+            foreach (var (start, end) in group.Select(s => (s.EndSeconds - s.InstanceMs / 1000, s.EndSeconds)).OrderBy(x => x.Item1))
+            {
+                if (end <= coveredUntil)
+                {
+                    continue;
+                }
+
+                busy += end - Math.Max(start, coveredUntil);
+                coveredUntil = end;
+            }
+        }
+
+        return busy;
+    }
+
     private async Task ClientAsync(Func<bool> keepGoing)
     {
         while (keepGoing())
@@ -57,7 +83,8 @@ public sealed class LoadRecorder(Platform platform, Payload payload, string path
             double latency = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
             double instanceMs = response.Headers.TryGetValues("X-Serval-Duration-Ms", out var d) ? double.Parse(d.First(), CultureInfo.InvariantCulture) : 0;
             bool cold = response.Headers.TryGetValues("X-Serval-Cold-Start", out var c) && c.First() == "true";
-            _samples.Add(new Sample(Now, latency, (int)response.StatusCode, instanceMs, cold));
+            string instance = response.Headers.TryGetValues("X-Serval-Instance", out var i) ? i.First() : "";
+            _samples.Add(new Sample(Now, latency, (int)response.StatusCode, instanceMs, cold, instance));
         }
     }
 }

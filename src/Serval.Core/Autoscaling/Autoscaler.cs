@@ -100,6 +100,17 @@ public sealed class Autoscaler
             }
 
             (wanted, hold) = DelayScaleDown(wanted, previousDesired, input.Previous?.Hold, now, reason);
+
+            // Instances that sat idle for instances.idle are proof the load fits without them, even
+            // while the window still remembers a spike: 4 there, 2 idle → at most 2. They waited
+            // longer than the scale-down delay already, so it does not apply to them.
+            int needed = current - input.IdleInstances;
+            if (input.IdleInstances > 0 && wanted > needed)
+            {
+                reason.Append(Invariant, $"; {Count(input.IdleInstances, "instance")} idle for {Seconds(spec.Idle)} → {needed}");
+                wanted = needed;
+                hold = null;
+            }
         }
 
         wanted = LimitRate(wanted, input.Ready, current, reason);

@@ -26,6 +26,12 @@ public sealed record AutoscalerInput
     /// <summary>How many more instances of this version the node can host now.</summary>
     public required int NodeCapacity { get; init; }
 
+    /// <summary>
+    /// Ready instances that took no invocation for <c>instances.idle</c>. Requests go to the busiest
+    /// instance with a free slot, so an instance the load does not need gets none and shows up here.
+    /// </summary>
+    public int IdleInstances { get; init; }
+
     /// <summary>The previous decision for this version, or null for the first.</summary>
     public ScaleDecision? Previous { get; init; }
 }

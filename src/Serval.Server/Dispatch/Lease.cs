@@ -21,4 +21,8 @@ public readonly record struct Lease(Instance? Instance, bool Cold, double QueueM
 /// <param name="Queued">Requests waiting for a slot.</param>
 /// <param name="Observed">Mean in-flight + queued over the autoscaler's stable and panic windows.</param>
 /// <param name="LastRequest">When the last request arrived (null: never).</param>
-public readonly record struct PoolSnapshot(int Ready, int Starting, int InFlight, int Queued, Serval.Core.Autoscaling.ConcurrencyObservation Observed, DateTimeOffset? LastRequest);
+public readonly record struct PoolSnapshot(int Ready, int Starting, int InFlight, int Queued, Serval.Core.Autoscaling.ConcurrencyObservation Observed, DateTimeOffset? LastRequest)
+{
+    /// <summary>On-demand instances that took no invocation for <c>instances.idle</c>.</summary>
+    public int IdleInstances { get; init; }
+}

@@ -152,7 +152,16 @@ public sealed class VersionPool
 
             DateTimeOffset now = _time.GetUtcNow();
             _window.Record(now, _level); // the level held until now counts
-            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _window.Observe(now, autoscaler), _lastRequest);
+            int idle = 0;
+            foreach (Member member in _members)
+            {
+                if (member.InFlight == 0 && !member.Provisioned && now - member.LastUsed >= Version.Spec.Instances.Idle)
+                {
+                    idle++;
+                }
+            }
+
+            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _window.Observe(now, autoscaler), _lastRequest) { IdleInstances = idle };
         }
     }
 
@@ -304,8 +313,10 @@ public sealed class VersionPool
                 continue;
             }
 
-            // Provisioned instances are served first; on-demand ones take the overflow.
-            if (best is null || (member.Provisioned && !best.Provisioned) || (member.Provisioned == best.Provisioned && member.InFlight < best.InFlight))
+            // Provisioned instances are served first, on-demand ones take the overflow; among equals the
+            // busiest with a free slot (bin packing): load the instances need stays on as few as it fits,
+            // and an instance it does not need gets nothing, goes idle and is let go.
+            if (best is null || (member.Provisioned && !best.Provisioned) || (member.Provisioned == best.Provisioned && member.InFlight > best.InFlight))
             {
                 best = member;
             }

@@ -62,6 +62,7 @@ public sealed partial class ScalingLoop(
                 Starting = snapshot.Starting,
                 Instances = instances,
                 LastRequestAt = snapshot.LastRequest,
+                IdleInstances = snapshot.IdleInstances,
                 NodeCapacity = supervisor.Capacity.Room(version.Spec.Resources.Cpu, version.Spec.Resources.MemoryMb),
                 Previous = _previous.GetValueOrDefault(pool),
             });

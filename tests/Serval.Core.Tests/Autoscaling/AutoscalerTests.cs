@@ -49,6 +49,31 @@ public class AutoscalerTests
         Assert.False(decision.Panicking);
     }
 
+    [Theory]
+    [InlineData(0, 4)]   // stable 20 at 7 each → 3, but the scale-down delay keeps 4; none idle
+    [InlineData(1, 3)]   // 4 there, 1 idle → at most 3; the window's 3 already fits
+    [InlineData(2, 2)]   // 4 there, 2 idle → at most 2, though the window still wants 3
+    [InlineData(3, 1)]
+    public void Decide_IdleInstances_CapTheStableDesire(int idle, int expected)
+    {
+        var decision = Policy.Decide(Input(20, 20, ready: 4, previous: Previous(4)) with { IdleInstances = idle });
+
+        Assert.Equal(expected, decision.DesiredInstances);
+        if (idle >= 2)
+        {
+            Assert.Contains($"{idle} instances idle for 60s → {expected}", decision.Reason);
+        }
+    }
+
+    [Fact]
+    public void Decide_IdleInstancesWhilePanicking_NoScaleDown()
+    {
+        var decision = Policy.Decide(Input(20, 20, ready: 4, previous: Previous(4, panicFor: 10)) with { IdleInstances = 2 });
+
+        Assert.True(decision.Panicking);
+        Assert.Equal(4, decision.DesiredInstances);
+    }
+
     [Fact]
     public void Decide_LoadExactlyOnTarget_DoesNotRoundUp()
     {
