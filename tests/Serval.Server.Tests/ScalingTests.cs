@@ -194,3 +194,61 @@ public sealed class ScheduleTests : IAsyncLifetime
         await _server.WaitForInstancesAsync("peak", i => i.Count == 0, TimeSpan.FromSeconds(20), "the 22:00 minimum of 0 (idle instances gone)");
     }
 }
+
+/// <summary>Limits: an instance over its memory limit is killed by the node agent; the node never reserves more than it has.</summary>
+public sealed class LimitTests : IAsyncLifetime
+{
+    private readonly ServerFixture _server = new(configure: o => o with { NodeCapacity = new Serval.Node.Capacity.NodeCapacity(1, 64 << 10) });
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task MemoryLimit_InstanceOverIt_IsKilledWithTheReason()
+    {
+        // A .NET process with ONNX Runtime and a model resides in well over 64 MiB.
+        await _server.DeployModelAsync("tight", Paths.ClsModel, "resources: { memory: 64Mi }");
+        var clock = Stopwatch.StartNew();
+        string? reason = null;
+        while (reason is null && clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            using var r = await _server.Client.PostAsync("/fn/tight", InferenceTests.Raw(Inputs.Floats(3 * 48 * 192), "1,3,48,192"));
+            if (r.StatusCode == HttpStatusCode.BadGateway)
+            {
+                reason = await Json.ErrorAsync(r);
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(reason);
+        Assert.Contains("over its limit of 64 MiB (resources.memory)", reason);
+    }
+
+    [Fact]
+    public async Task Capacity_OneCoreNode_NeverHostsMoreThanItHas()
+    {
+        // 0.5 cores each on a 1-core node: at most 2 instances, however hard the burst pushes.
+        await _server.DeployModelAsync("packed", Paths.RecModel, "instances: { max: 4, concurrency: 1, idle: 60s }\nresources: { cpu: 0.5 }");
+        var calls = Enumerable.Range(0, 48).Select(async i =>
+        {
+            using HttpResponseMessage r = await _server.Client.PostAsync("/fn/packed", InferenceTests.Raw(Inputs.Floats(3 * 48 * 640, i), "1,3,48,640"));
+            return r.StatusCode;
+        }).ToArray();
+        int most = 0;
+        while (!calls.All(c => c.IsCompleted))
+        {
+            most = Math.Max(most, (await _server.InstancesAsync("packed")).Count);
+            await Task.Delay(50);
+        }
+
+        Assert.All(await Task.WhenAll(calls), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(2, most); // scaled out as far as the node allows, and no further
+        string metrics = await _server.Client.GetStringAsync("/metrics");
+        Assert.Contains("serval_node_cores 1\n", metrics);
+    }
+}
