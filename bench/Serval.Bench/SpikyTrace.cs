@@ -25,9 +25,9 @@ public static class SpikyTrace
     {
         Console.WriteLine($"spiky trace, {seconds:0} s each: 2 clients, 12 at 15–25 s, 50–56 s, 80–95 s; rec, concurrency 4");
         Console.WriteLine("mode                     errors  p50 ms  p99 ms  max ms  cold  inst-s  util");
-        await RunModeAsync(platform, "on-demand only", "spiky-ondemand", "instances: { min: 0, max: 4, concurrency: 4, idle: 5s }", seconds);
-        await RunModeAsync(platform, "provisioned for peak", "spiky-peak", "instances: { min: 4, max: 4, concurrency: 4, idle: 5s }", seconds);
-        await RunModeAsync(platform, "floor 1 + on-demand", "spiky-mixed", "instances: { min: 1, max: 4, concurrency: 4, idle: 5s }", seconds);
+        await RunModeAsync(platform, "on-demand only", "spiky-ondemand", "instances: { min: 0, max: 4, concurrency: 4, idle: 2s }", seconds);
+        await RunModeAsync(platform, "provisioned for peak", "spiky-peak", "instances: { min: 4, max: 4, concurrency: 4, idle: 2s }", seconds);
+        await RunModeAsync(platform, "floor 1 + on-demand", "spiky-mixed", "instances: { min: 1, max: 4, concurrency: 4, idle: 2s }", seconds);
     }
 
     private static async Task RunModeAsync(Platform platform, string label, string name, string instancesYaml, double seconds)

@@ -91,6 +91,17 @@ public sealed class Autoscaler
             reason.Append(Invariant, $"stable: {Number(input.Observed.Stable)} in flight over {Count(current, "instance")} at target {Number(target)} ")
                 .Append(Invariant, $"→ ceil({Number(input.Observed.Stable / target)}) = {stableWant}");
 
+            // No scale-up on an old average: when the stable window wants more than there are but the
+            // last 2 s want fewer, the load that raised the average is gone (a spike that ended).
+            // Serval's instances start in well under a second, so waiting for the short window to
+            // agree costs little, and it stops a fading spike from restarting instances just let go.
+            // 3 there, stable wants 5, the last 2 s want 2 → stay at 3.
+            if (wanted > current && panicWant < wanted)
+            {
+                wanted = Math.Max(panicWant, current);
+                reason.Append(Invariant, $"; the last {Seconds(_options.PanicWindow)} want only {panicWant} → no scale-up, {wanted}");
+            }
+
             // Not idle and nothing in the window: a request came within instances.idle. Keep one
             // instance for the next, however low the mean: 1 request 30 s ago, idle 60s → 1.
             if (wanted == 0 && input.LastRequestAt is { } last)

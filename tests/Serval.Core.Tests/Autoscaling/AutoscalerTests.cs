@@ -65,6 +65,18 @@ public class AutoscalerTests
         }
     }
 
+    [Theory]
+    [InlineData(35, 14, 3, 3)]  // stable wants 5, the last 2 s want 2: a spike that ended → stay at 3
+    [InlineData(35, 28, 3, 4)]  // the last 2 s want 4 → up to 4 (below the panic threshold of 6)
+    [InlineData(35, 35, 3, 5)]  // both want 5 → 5
+    public void Decide_StableAboveRecent_ScalesUpOnlyAsFarAsTheRecentLoad(double stable, double panic, int ready, int expected)
+    {
+        var decision = Policy.Decide(Input(stable, panic, ready));
+
+        Assert.Equal(expected, decision.DesiredInstances);
+        Assert.False(decision.Panicking);
+    }
+
     [Fact]
     public void Decide_IdleInstancesWhilePanicking_NoScaleDown()
     {
