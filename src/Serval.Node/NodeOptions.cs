@@ -33,6 +33,25 @@ public sealed record NodeOptions
     /// <summary>The instance host dll; null to find it with <see cref="Instances.InstanceHostLocator"/>.</summary>
     public string? InstanceHostPath { get; init; }
 
-    /// <summary>Where ONNX Runtime caches optimised graphs per version; null for no cache.</summary>
+    /// <summary>
+    /// Where ONNX Runtime caches optimised graphs, one file per model content (see the instance's
+    /// SessionLoader), shared by every version and the deploy check; null for no cache.
+    /// </summary>
     public string? GraphCacheDirectory { get; init; }
+
+    /// <summary>
+    /// Generic instance processes kept started and waiting (<see cref="Instances.WarmPool"/>); 0 for none.
+    /// 2: a cold start takes one and its replacement needs about 0.2 s of CPU to start, so a second one
+    /// covers two functions (or a version scaling out) needing an instance at the same moment; each
+    /// waiting process holds about 45 MB (the .NET runtime and ONNX Runtime, no model).
+    /// </summary>
+    public int WarmPoolSize { get; init; } = 2;
+
+    /// <summary>
+    /// How long after a pooled process is taken its replacement starts. 1 s: the cold start that took
+    /// it is loaded and has answered its first request by then (det about 0.35 s on 2 cores); a
+    /// replacement started at once competed with it for the cores and made det's first run 150 → 400 ms.
+    /// A second cold start inside that second takes the pool's other process.
+    /// </summary>
+    public TimeSpan WarmPoolRefillDelay { get; init; } = TimeSpan.FromSeconds(1);
 }
