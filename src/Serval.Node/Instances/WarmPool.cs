@@ -265,7 +265,7 @@ public sealed partial class WarmPool : IAsyncDisposable
     private void Failed(PooledProcess pooled, string reason)
     {
         TimeSpan delay;
-        bool schedule;
+        Task? retry = null;
         lock (_gate)
         {
             if (!_processes.Remove(pooled) || _disposed)
@@ -275,21 +275,25 @@ public sealed partial class WarmPool : IAsyncDisposable
 
             _failures++;
             delay = RetryDelay(_failures);
-            schedule = !_retryPending;
-            _retryPending = true;
+            if (!_retryPending)
+            {
+                // Armed in the same step that takes the process out, so whoever sees it gone sees the retry due.
+                _retryPending = true;
+                retry = Task.Delay(delay, _time);
+            }
         }
 
         pooled.Process?.Dispose();
         LogStartFailed(reason, delay.TotalSeconds);
-        if (schedule)
+        if (retry is not null)
         {
-            _ = RetryAsync(delay);
+            _ = RetryAsync(retry);
         }
     }
 
-    private async Task RetryAsync(TimeSpan delay)
+    private async Task RetryAsync(Task delay)
     {
-        await Task.Delay(delay, _time).ConfigureAwait(false);
+        await delay.ConfigureAwait(false);
         lock (_gate)
         {
             _retryPending = false;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
+using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Processes;
 using Serval.Node.Tests.Support;
@@ -24,7 +25,7 @@ public sealed class WarmPoolProcessTests
             WarmPoolSize = 1,
             WarmPoolRefillDelay = TimeSpan.Zero,
         };
-        var supervisor = new InstanceSupervisor(launcher, options, TimeProvider.System, NullLogger<InstanceSupervisor>.Instance);
+        var supervisor = new InstanceSupervisor(launcher, options, new NodeCapacity(4, 8192), TimeProvider.System, NullLogger<InstanceSupervisor>.Instance);
         try
         {
             WarmPool pool = supervisor.Pool!;
