@@ -41,7 +41,9 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 
-if (!valid || (pool ? socketPath is null || configPath is not null || check : configPath is null || socketPath is not null))
+// A pooled process gets its config later, over its socket; a started one has it now and binds the socket it names.
+bool complete = pool ? socketPath is not null && configPath is null && !check : configPath is not null && socketPath is null;
+if (!valid || !complete)
 {
     Console.Error.WriteLine("usage: serval-instance --config FILE [--check] [--exit-on-stdin-eof]");
     Console.Error.WriteLine("       serval-instance --pool --socket PATH [--exit-on-stdin-eof]");
