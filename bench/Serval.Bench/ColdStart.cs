@@ -7,7 +7,7 @@ namespace Serval.Bench;
 /// Cold start: a request to a function with no instance, until its answer (process start, runtime
 /// load, session create, warm-up, the run), against the in-process floor: session create + first run
 /// in this already-warm process. Each round deploys a fresh function so no instance exists. Run in
-/// three platform configurations, each started afresh, to show what the graph cache and the warm pool
+/// four platform configurations, each started afresh, to show what the graph cache and the warm pool
 /// each contribute.
 /// </summary>
 public static class ColdStart
@@ -23,6 +23,7 @@ public static class ColdStart
     [
         ("no pool, no graph cache", ["--warm-pool", "0", "--graph-cache", "off"]),
         ("graph cache only", ["--warm-pool", "0", "--graph-cache", "on"]),
+        ("warm pool only", ["--warm-pool", "2", "--graph-cache", "off"]),
         ("warm pool + graph cache", ["--warm-pool", "2", "--graph-cache", "on"]),
     ];
 

@@ -50,10 +50,12 @@ public sealed record NodeOptions
     public int WarmPoolSize { get; init; } = 2;
 
     /// <summary>
-    /// How long after a pooled process is taken its replacement starts. 1 s: the cold start that took
-    /// it is loaded and has answered its first request by then (det about 0.35 s on 2 cores); a
-    /// replacement started at once competed with it for the cores and made det's first run 150 → 400 ms.
-    /// A second cold start inside that second takes the pool's other process.
+    /// How long after a pooled process is taken its replacement starts. 1 s: by then the cold start
+    /// that took it has loaded and answered its first request (det about 0.25 s on 2 cores), so the
+    /// replacement's start (about 0.2 s of a core) does not compete with it. On a quiet 2-core machine
+    /// an immediate refill cost little (det p50 229 → 248 ms, rec 117 → 122 ms, bench/RESULTS.md); with
+    /// other work on the cores it made det's first request 370–430 ms, against a fresh process's
+    /// 200–270 ms. A second cold start within that second takes the pool's other process.
     /// </summary>
     public TimeSpan WarmPoolRefillDelay { get; init; } = TimeSpan.FromSeconds(1);
 }
