@@ -6,12 +6,46 @@ namespace Serval.Bench;
 /// <summary>
 /// Cold start: a request to a function with no instance, until its answer (process start, runtime
 /// load, session create, warm-up, the run), against the in-process floor: session create + first run
-/// in this already-warm process. Each round deploys a fresh function so no instance exists.
+/// in this already-warm process. Each round deploys a fresh function so no instance exists. Run in
+/// four platform configurations, each started afresh, to show what the graph cache and the warm pool
+/// each contribute.
 /// </summary>
 public static class ColdStart
 {
-    /// <summary>Measures <paramref name="rounds"/> cold starts and prints the p50 ratio.</summary>
-    public static async Task<double> RunAsync(Platform platform, string label, string model, long[] shape, int rounds)
+    /// <summary>
+    /// A pause before each round so the previous round's aftermath (the stopped instance, the pool's
+    /// refill, about 0.3 s of CPU) is over before anything is timed; the same in every configuration.
+    /// </summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
+    /// <summary>The configurations compared: a label and the platform's arguments.</summary>
+    public static readonly (string Label, string[] Arguments)[] Configurations =
+    [
+        ("no pool, no graph cache", ["--warm-pool", "0", "--graph-cache", "off"]),
+        ("graph cache only", ["--warm-pool", "0", "--graph-cache", "on"]),
+        ("warm pool only", ["--warm-pool", "2", "--graph-cache", "off"]),
+        ("warm pool + graph cache", ["--warm-pool", "2", "--graph-cache", "on"]),
+    ];
+
+    /// <summary>Runs det and rec in every configuration and prints a summary table of p50 ratios.</summary>
+    public static async Task RunAllAsync(int rounds)
+    {
+        var summary = new List<string>();
+        foreach (var (label, arguments) in Configurations)
+        {
+            Console.WriteLine($"== cold start, {label} (serval {string.Join(" ", arguments)})");
+            await using Platform platform = await Platform.StartAsync(arguments);
+            summary.Add(await RunAsync(platform, label, "det", Repo.Det, [1, 3, 640, 640], rounds));
+            summary.Add(await RunAsync(platform, label, "rec", Repo.Rec, [1, 3, 48, 320], rounds));
+        }
+
+        Console.WriteLine("| configuration | model | in-process floor p50 (p95) | Serval cold start p50 (p95) | p50 ratio |");
+        Console.WriteLine("|---|---|---|---|---|");
+        summary.ForEach(Console.WriteLine);
+    }
+
+    /// <summary>Measures <paramref name="rounds"/> cold starts and returns the summary table row.</summary>
+    public static async Task<string> RunAsync(Platform platform, string configuration, string label, string model, long[] shape, int rounds)
     {
         var payload = new Payload(shape);
         var floor = new List<double>();
@@ -19,6 +53,9 @@ public static class ColdStart
         var input = new NamedTensor[] { new("x", Tensor.From<float>(payload.Values, shape)) };
         for (int round = 0; round < rounds; round++)
         {
+            string name = $"cold-{label}-{round}";
+            await platform.DeployAsync(name, model);
+            await Task.Delay(Settle);
             long t = Stopwatch.GetTimestamp();
             using (var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = 1 }))
             using (session.RunRaw(input))
@@ -26,8 +63,6 @@ public static class ColdStart
                 floor.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
             }
 
-            string name = $"cold-{label}-{round}";
-            await platform.DeployAsync(name, model);
             using HttpRequestMessage request = payload.Request($"/fn/{name}");
             t = Stopwatch.GetTimestamp();
             using HttpResponseMessage response = await platform.Client.SendAsync(request);
@@ -45,6 +80,7 @@ public static class ColdStart
         Console.WriteLine($"cold start {label} [{string.Join(",", shape)}]: in-process floor {Stats.Describe(floor)}");
         Console.WriteLine($"cold start {label} [{string.Join(",", shape)}]: Serval          {Stats.Describe(cold)}");
         Console.WriteLine($"cold start {label}: p50 ratio Serval/floor = {ratio:0.00}");
-        return ratio;
+        return $"| {configuration} | {label} `[{string.Join(",", shape)}]` | {Stats.Percentile(floor, 50):0} ms ({Stats.Percentile(floor, 95):0} ms) " +
+            $"| {Stats.Percentile(cold, 50):0} ms ({Stats.Percentile(cold, 95):0} ms) | {ratio:0.00} |";
     }
 }

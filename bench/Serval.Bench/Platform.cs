@@ -25,8 +25,8 @@ public sealed class Platform : IAsyncDisposable
     /// <summary>A keep-alive client.</summary>
     public HttpClient Client { get; }
 
-    /// <summary>Starts the platform and waits until it answers.</summary>
-    public static async Task<Platform> StartAsync()
+    /// <summary>Starts the platform (with <paramref name="arguments"/> added to its command line) and waits until it answers.</summary>
+    public static async Task<Platform> StartAsync(params string[] arguments)
     {
         string dll = Path.Combine(Repo.Root, "src/Serval.Server/bin/Release/net10.0/serval-server.dll");
         if (!File.Exists(dll))
@@ -37,7 +37,7 @@ public sealed class Platform : IAsyncDisposable
         int port = FreePort();
         string data = Path.Combine(Path.GetTempPath(), "serval-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { dll, "--port", port.ToString(), "--data", data })
+        foreach (string arg in new[] { dll, "--port", port.ToString(), "--data", data }.Concat(arguments))
         {
             info.ArgumentList.Add(arg);
         }

@@ -3,8 +3,19 @@ using Serval.Bench;
 // dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
-await using Platform platform = await Platform.StartAsync();
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (which is "coldstart" or "all")
+{
+    // Each configuration starts its own platform (see ColdStart.Configurations).
+    await ColdStart.RunAllAsync(rounds: quick ? 3 : 20);
+}
+
+if (which is "coldstart")
+{
+    return 0;
+}
+
+await using Platform platform = await Platform.StartAsync();
 if (which is "overhead" or "all")
 {
     await Overhead.RunAsync(platform, "ovh-rec", Repo.Rec, [1, 3, 48, 320], rounds: quick ? 3 : 10, perRound: 20);
@@ -14,12 +25,6 @@ if (which is "overhead" or "all")
 if (which is "throughput" or "all")
 {
     await Throughput.RunAsync(platform, Repo.Rec, [1, 3, 48, 320], clients: 8, duration: TimeSpan.FromSeconds(quick ? 3 : 10));
-}
-
-if (which is "coldstart" or "all")
-{
-    await ColdStart.RunAsync(platform, "det", Repo.Det, [1, 3, 640, 640], rounds: quick ? 3 : 10);
-    await ColdStart.RunAsync(platform, "rec", Repo.Rec, [1, 3, 48, 320], rounds: quick ? 3 : 10);
 }
 
 if (which is "scaleout" or "all")

@@ -42,8 +42,9 @@ public static class ServalHost
         var node = new NodeOptions
         {
             RunDirectory = Path.Combine(data, "run"),
-            GraphCacheDirectory = Path.Combine(data, "cache", "graphs"),
+            GraphCacheDirectory = options.GraphCache ? Path.Combine(data, "cache", "graphs") : null,
             HungGrace = options.HungGrace,
+            WarmPoolSize = options.WarmPoolSize,
         };
         IServiceCollection services = builder.Services;
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -75,6 +76,7 @@ public static class ServalHost
         app.MapControl();
         app.MapMetrics();
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<Dispatcher>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
         app.Services.GetRequiredService<FunctionCatalog>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         return app;

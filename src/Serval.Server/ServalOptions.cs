@@ -37,6 +37,15 @@ public sealed record ServalOptions
     /// <summary>Time between autoscaling decisions (see <see cref="Scaling.ScalingLoopOptions.Tick"/>).</summary>
     public TimeSpan ScalingTick { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// Generic instance processes kept started for cold starts (<c>--warm-pool N</c>, 0 for none).
+    /// Default 2, the node's default; see <see cref="Serval.Node.NodeOptions.WarmPoolSize"/> for why.
+    /// </summary>
+    public int WarmPoolSize { get; init; } = 2;
+
+    /// <summary>Whether instances cache ONNX Runtime's optimised graphs under the data folder (<c>--graph-cache on|off</c>). Default on.</summary>
+    public bool GraphCache { get; init; } = true;
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {
@@ -51,7 +60,9 @@ public sealed record ServalOptions
                 "--host" => options with { Host = Value() },
                 "--max-body-mb" => options with { MaxBodyBytes = long.TryParse(Value(), out long mb) && mb > 0 ? mb << 20 : throw new ArgumentException($"--max-body-mb must be a positive number, got '{args[i]}'") },
                 "--max-package-mb" => options with { MaxPackageBytes = long.TryParse(Value(), out long pmb) && pmb > 0 ? pmb << 20 : throw new ArgumentException($"--max-package-mb must be a positive number, got '{args[i]}'") },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N)"),
+                "--warm-pool" => options with { WarmPoolSize = int.TryParse(Value(), out int pool) && pool is >= 0 and <= 64 ? pool : throw new ArgumentException($"--warm-pool must be 0..64, got '{args[i]}'") },
+                "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off)"),
             };
         }
 

@@ -13,6 +13,8 @@ public enum FrameKind : byte
     Error = 3,
     /// <summary>Platform → instance: the caller gave up; stop the invocation if it can be stopped.</summary>
     Cancel = 4,
+    /// <summary>Platform → pooled instance, first frame of its first connection: the function to load (id 0, body the <see cref="InstanceConfig"/> JSON).</summary>
+    Assign = 5,
 }
 
 /// <summary>Which kind of invocation an <see cref="FrameKind.Invoke"/> frame carries.</summary>
@@ -33,9 +35,18 @@ public enum InvokeOperation : byte
 /// Result  body: u8 operation, then InferResponse or RawResponse
 /// Error   body: u16 ErrorKind, str message
 /// Cancel  body: empty
+/// Assign  body: the InstanceConfig as UTF-8 JSON (no length prefix: the frame length is its length)
 /// str = u32 byte length + UTF-8; tensor = str name, u8 type, u8 rank, i64 dims,
 ///       then u64 byte length + bytes, or for strings u32 count + str each
 /// </code>
+/// <para>
+/// A pooled instance (<c>serval-instance --pool --socket PATH</c>) has started the runtime and the
+/// ONNX Runtime environment but no function; it listens on PATH and prints <c>SERVAL-POOLED</c>. The
+/// node agent connects to PATH and sends one Assign frame (id 0). The instance then loads and warms
+/// up exactly as a started one would, prints its <c>SERVAL-READY</c> (or <c>SERVAL-FAILED</c>) line,
+/// and serves the normal protocol on that same connection, and on any later one to PATH: the
+/// config's socket path is PATH. An Assign frame at any other time is a protocol error.
+/// </para>
 /// </summary>
 public static class Frame
 {
@@ -63,7 +74,7 @@ public static class Frame
             throw new InvalidDataException($"frame body length {length} is out of range");
         }
 
-        if (kind is < FrameKind.Invoke or > FrameKind.Cancel)
+        if (kind is < FrameKind.Invoke or > FrameKind.Assign)
         {
             throw new InvalidDataException($"unknown frame kind {(byte)kind}");
         }

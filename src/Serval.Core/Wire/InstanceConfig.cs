@@ -88,14 +88,23 @@ public sealed record ReadyReport
     /// <summary>The prefix of the failure line.</summary>
     public const string FailedPrefix = "SERVAL-FAILED ";
 
+    /// <summary>The line a pooled instance (<c>--pool</c>) prints once it waits for its assignment (see <see cref="Frame"/>).</summary>
+    public const string PooledLine = "SERVAL-POOLED";
+
     /// <summary>The served model's inputs (onnx runtime), or empty.</summary>
     public List<TensorInfo> Inputs { get; init; } = [];
 
     /// <summary>The served model's outputs (onnx runtime), or empty.</summary>
     public List<TensorInfo> Outputs { get; init; } = [];
 
-    /// <summary>Milliseconds from process start to the end of the ready report.</summary>
+    /// <summary>
+    /// Milliseconds from process start to the end of the ready report; for a pooled instance, from
+    /// its assignment (the time it sat in the pool is not part of its start).
+    /// </summary>
     public double StartMs { get; init; }
+
+    /// <summary>True when the instance was a pooled process given its function by an Assign frame.</summary>
+    public bool Pooled { get; init; }
 
     /// <summary>Milliseconds spent creating sessions.</summary>
     public double LoadMs { get; init; }

@@ -100,6 +100,18 @@ public static class WireCodec
         }
     }
 
+    /// <summary>The Assign frame that gives a pooled instance its function (id 0, the config's JSON as the body).</summary>
+    public static WireWriter EncodeAssign(InstanceConfig config)
+    {
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(config.ToJson());
+        var writer = new WireWriter(FrameKind.Assign, 0, json.Length);
+        writer.WriteBytes(json);
+        return writer;
+    }
+
+    /// <summary>Decodes an Assign body; throws <see cref="InvalidDataException"/> or <see cref="System.Text.Json.JsonException"/> when it is not a config.</summary>
+    public static InstanceConfig DecodeAssign(ReadOnlySpan<byte> body) => InstanceConfig.FromJson(System.Text.Encoding.UTF8.GetString(body));
+
     /// <summary>Starts a Result frame for an Infer invocation; the caller appends <paramref name="count"/> tensors.</summary>
     public static WireWriter BeginInferResult(ulong id, int count, int sizeHint)
     {

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Serval.Core.Wire;
 using Serval.Instance.Logging;
+using Serval.Instance.Pooling;
 using Serval.Instance.Runtimes;
 using Serval.Onnx;
 
@@ -12,7 +12,8 @@ namespace Serval.Instance.Hosting;
 /// <summary>
 /// The instance's lifecycle: load, warm up, listen, report ready, serve until told to stop, then
 /// stop admitting, drain (bounded), and dispose. Load failures are reported as one
-/// <c>SERVAL-FAILED</c> line and exit code 1.
+/// <c>SERVAL-FAILED</c> line and exit code 1. A pooled process (<see cref="PoolStandby"/>) enters
+/// this lifecycle at "load" once it is assigned its function.
 /// </summary>
 internal sealed class InstanceHost
 {
@@ -50,28 +51,24 @@ internal sealed class InstanceHost
             return 1;
         }
 
-        Ready(report!);
+        Ready(report!, assignment: null);
         return 0;
     }
 
-    /// <summary>Serves until SIGTERM/SIGINT (or end of stdin when <paramref name="exitOnStdinEof"/>); the process's exit code.</summary>
-    public async Task<int> RunAsync(bool exitOnStdinEof)
+    /// <summary>
+    /// Serves until <paramref name="shutdown"/> asks to stop; the process's exit code. With an
+    /// <paramref name="assignment"/> (a pooled instance) it serves on the pool's listener and on the
+    /// connection that brought the assignment, instead of binding the config's socket path.
+    /// </summary>
+    public async Task<int> RunAsync(ShutdownSignal shutdown, Assignment? assignment = null)
     {
-        var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Request(c, stop, "SIGTERM"));
-        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Request(c, stop, "SIGINT"));
-        if (exitOnStdinEof)
-        {
-            WatchStdin(stop);
-        }
-
         IRuntime? runtime = Load(out ReadyReport? report);
         if (runtime is null)
         {
             return 1;
         }
 
-        if (stop.Task.IsCompleted)
+        if (shutdown.Requested.IsCompleted)
         {
             runtime.Dispose();
             return 0;
@@ -81,7 +78,14 @@ internal sealed class InstanceHost
         var server = new SocketServer(_config.SocketPath, invoker, _time, _logger);
         try
         {
-            server.Listen();
+            if (assignment is null)
+            {
+                server.Listen();
+            }
+            else
+            {
+                server.Listen(assignment.Listener);
+            }
         }
         catch (Exception e) when (e is SocketException or IOException or UnauthorizedAccessException)
         {
@@ -91,10 +95,15 @@ internal sealed class InstanceHost
         }
 
         Task accepting = server.AcceptAsync();
-        Ready(report!);
+        if (assignment is not null)
+        {
+            server.Serve(assignment.Connection);
+        }
+
+        Ready(report!, assignment);
         Log.Listening(_logger, _config.SocketPath);
 
-        string reason = await stop.Task.ConfigureAwait(false);
+        string reason = await shutdown.Requested.ConfigureAwait(false);
         invoker.StopAdmitting();
         server.StopAccepting();
         Log.Stopping(_logger, reason, invoker.InFlight);
@@ -175,10 +184,12 @@ internal sealed class InstanceHost
         }
     }
 
-    private void Ready(ReadyReport report)
+    private void Ready(ReadyReport report, Assignment? assignment)
     {
-        double startMs = (_time.GetLocalNow().DateTime - Process.GetCurrentProcess().StartTime).TotalMilliseconds;
-        _stdout.WriteLine((report with { StartMs = Math.Round(startMs, 1) }).ToLine());
+        double startMs = assignment is null
+            ? (_time.GetLocalNow().DateTime - Process.GetCurrentProcess().StartTime).TotalMilliseconds
+            : _time.GetElapsedTime(assignment.ReceivedAt).TotalMilliseconds;
+        _stdout.WriteLine((report with { StartMs = Math.Round(startMs, 1), Pooled = assignment is not null }).ToLine());
         _stdout.Flush();
     }
 
@@ -186,37 +197,5 @@ internal sealed class InstanceHost
     {
         _stdout.WriteLine(ReadyReport.FailedPrefix + message.ReplaceLineEndings(" "));
         _stdout.Flush();
-    }
-
-    private static void Request(PosixSignalContext context, TaskCompletionSource<string> stop, string reason)
-    {
-        context.Cancel = true;
-        stop.TrySetResult(reason);
-    }
-
-    private static void WatchStdin(TaskCompletionSource<string> stop)
-    {
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using Stream stdin = Console.OpenStandardInput();
-                byte[] buffer = new byte[256];
-                while (stdin.Read(buffer) > 0)
-                {
-                }
-            }
-            catch (IOException)
-            {
-                // A broken stdin counts as closed.
-            }
-
-            stop.TrySetResult("stdin closed");
-        })
-        {
-            IsBackground = true,
-            Name = "stdin watch",
-        };
-        thread.Start();
     }
 }

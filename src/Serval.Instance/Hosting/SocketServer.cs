@@ -16,14 +16,20 @@ internal sealed class SocketServer(string socketPath, Invoker invoker, TimeProvi
     private bool _closed;
 
     /// <summary>Binds and listens, replacing a stale socket file left by an earlier process.</summary>
-    public void Listen()
+    public void Listen() => _listener = Bind(socketPath);
+
+    /// <summary>Serves on a listener already bound to the socket path (a pooled instance's, see <see cref="Bind"/>).</summary>
+    public void Listen(Socket listener) => _listener = listener;
+
+    /// <summary>A listening Unix socket at <paramref name="path"/>, replacing a stale socket file and creating its folder.</summary>
+    public static Socket Bind(string path)
     {
-        if (File.Exists(socketPath))
+        if (File.Exists(path))
         {
-            File.Delete(socketPath);
+            File.Delete(path);
         }
 
-        if (Path.GetDirectoryName(Path.GetFullPath(socketPath)) is { } folder)
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder)
         {
             Directory.CreateDirectory(folder);
         }
@@ -31,7 +37,7 @@ internal sealed class SocketServer(string socketPath, Invoker invoker, TimeProvi
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
-            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+            listener.Bind(new UnixDomainSocketEndPoint(path));
             listener.Listen(64);
         }
         catch
@@ -40,7 +46,7 @@ internal sealed class SocketServer(string socketPath, Invoker invoker, TimeProvi
             throw;
         }
 
-        _listener = listener;
+        return listener;
     }
 
     /// <summary>Accepts connections until <see cref="StopAccepting"/>.</summary>
@@ -59,17 +65,27 @@ internal sealed class SocketServer(string socketPath, Invoker invoker, TimeProvi
                 return;
             }
 
-            var connection = new Connection(socket, invoker, time, logger);
-            lock (_lock)
+            if (!Serve(socket))
             {
-                if (_closed)
-                {
-                    connection.Dispose();
-                    return;
-                }
-
-                _connections[connection] = ServeAsync(connection);
+                return;
             }
+        }
+    }
+
+    /// <summary>Serves a connection accepted elsewhere (the one that brought a pooled instance its assignment); false once closed.</summary>
+    public bool Serve(Socket socket)
+    {
+        var connection = new Connection(socket, invoker, time, logger);
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                connection.Dispose();
+                return false;
+            }
+
+            _connections[connection] = ServeAsync(connection);
+            return true;
         }
     }
 

@@ -32,6 +32,15 @@ internal static partial class Log
     [LoggerMessage(Level = LogLevel.Warning, Message = "cannot store the optimised graph at '{Path}': {Problem}")]
     public static partial void GraphCacheNotStored(ILogger logger, string path, string problem);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "pooled on {SocketPath} after {Milliseconds} ms; waiting for an assignment")]
+    public static partial void Pooled(ILogger logger, string socketPath, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "assigned {Function} v{Version} as instance {InstanceId}")]
+    public static partial void Assigned(ILogger logger, string function, int version, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "rehearsal skipped (the first assignment pays for the JIT and ONNX Runtime's start): {Problem}")]
+    public static partial void RehearsalFailed(ILogger logger, string problem);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "invocation {Id} failed")]
     public static partial void InvocationFailed(ILogger logger, ulong id, Exception exception);
 }

@@ -89,6 +89,13 @@ public sealed class InstanceConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Wraps a connection already open to an instance: the one that carried a pooled process's
+    /// assignment, on which the instance serves once it is ready. <paramref name="explain"/> as in
+    /// <see cref="ConnectAsync"/>.
+    /// </summary>
+    public static InstanceConnection Adopt(Socket socket, Func<string, Task<string>>? explain = null) => new(socket, explain);
+
     /// <summary>Takes the next invocation id on this connection.</summary>
     public ulong NextId() => (ulong)Interlocked.Increment(ref _nextId);
 

@@ -11,10 +11,15 @@ public sealed class InstanceStartException(string message) : Exception(message);
 
 /// <summary>
 /// Starts instance processes, waits for their ready line, connects to them, watches them exit and
-/// stops them (SIGTERM, bounded drain, then SIGKILL).
+/// stops them (SIGTERM, bounded drain, then SIGKILL). With a <see cref="WarmPool"/>, an instance starts
+/// by assigning its function to a waiting pooled process, or as a fresh process when none is waiting.
 /// </summary>
 public sealed partial class InstanceSupervisor : IAsyncDisposable
 {
+    /// <summary>Environment variables every instance process gets (the JIT settings its start was measured with).</summary>
+    internal static readonly IReadOnlyDictionary<string, string> ProcessEnvironment =
+        new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_TC_QuickJitForLoops"] = "1" };
+
     private readonly IProcessLauncher _launcher;
     private readonly NodeOptions _options;
     private readonly TimeProvider _time;
@@ -35,7 +40,11 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         _hostPath = options.InstanceHostPath ?? InstanceHostLocator.Find();
         Directory.CreateDirectory(options.RunDirectory);
         Directory.CreateDirectory(options.SocketDirectory);
+        Pool = options.WarmPoolSize > 0 ? new WarmPool(launcher, options, _hostPath, time, logger) : null;
     }
+
+    /// <summary>The warm pool (null when <see cref="NodeOptions.WarmPoolSize"/> is 0); call <see cref="WarmPool.Fill"/> to start it before the first instance is needed.</summary>
+    public WarmPool? Pool { get; }
 
     /// <summary>Raised when an instance becomes ready, on a pool thread.</summary>
     public event Action<Instance>? InstanceReady;
@@ -54,15 +63,26 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             throw new InstanceStartException($"this node has no room for another instance ({shortOf})");
         }
 
+        // A pooled process goes on serving on the socket it was pooled on.
+        PooledProcess? pooled = Pool?.TryTake();
+        if (pooled is not null)
+        {
+            config = config with { SocketPath = pooled.SocketPath };
+        }
+
         var instance = new Instance(config, _time.GetUtcNow()) { Reserved = true };
         _instances[config.InstanceId] = instance;
         try
         {
-            var (process, report) = await LaunchAsync(config, check: false, instance, cancellationToken).ConfigureAwait(false);
-            instance.Process = process;
-            instance.Report = report;
-            instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason)).ConfigureAwait(false);
-            instance.Connection.Time = _time;
+            if (pooled is null || !await AssignAsync(pooled, instance, cancellationToken).ConfigureAwait(false))
+            {
+                var (process, report) = await LaunchAsync(config, check: false, instance, cancellationToken).ConfigureAwait(false);
+                instance.Process = process;
+                instance.Report = report;
+                instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason)).ConfigureAwait(false);
+            }
+
+            instance.Connection!.Time = _time;
             _ = WatchAsync(instance);
             instance.TryMove(InstanceState.Ready, "loaded and warmed up", _time.GetUtcNow());
             LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
@@ -75,6 +95,43 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             instance.Process?.Kill();
             End(instance, InstanceState.Failed, reason);
             throw e is InstanceStartException or OperationCanceledException ? e : new InstanceStartException(reason);
+        }
+    }
+
+    /// <summary>
+    /// Gives <paramref name="instance"/>'s function to a pooled process and waits for it to be ready,
+    /// on the connection that carried the assignment. False when the process could not be reached
+    /// (it died as it was taken): the caller starts a fresh one instead.
+    /// </summary>
+    private async Task<bool> AssignAsync(PooledProcess pooled, Instance instance, CancellationToken cancellationToken)
+    {
+        var watch = new ReadyWatch(instance.Id, LogInstanceOutput);
+        pooled.Attach(watch.OnStdout, watch.OnStderr);
+        IRunningProcess process = pooled.Process!;
+        instance.Process = process;
+        _ = process.Exited.ContinueWith(t => watch.OnExited(t.Result), TaskScheduler.Default);
+        System.Net.Sockets.Socket socket;
+        try
+        {
+            socket = await pooled.AssignAsync(instance.Config, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+        {
+            LogPooledUnreachable(process.Pid, e.Message);
+            process.Kill();
+            return false;
+        }
+
+        try
+        {
+            instance.Report = await WaitReadyAsync(process, watch, cancellationToken).ConfigureAwait(false);
+            instance.Connection = InstanceConnection.Adopt(socket, reason => ExplainAsync(instance, reason));
+            return true;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
@@ -127,9 +184,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     {
         string configPath = Path.Combine(_options.RunDirectory, config.InstanceId + ".json");
         await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
-        var ready = new TaskCompletionSource<ReadyReport>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var stderrTail = new ConcurrentQueue<string>();
-        string id = config.InstanceId;
+        var watch = new ReadyWatch(config.InstanceId, LogInstanceOutput);
         List<string> arguments = [_hostPath, "--config", configPath, "--exit-on-stdin-eof"];
         if (check)
         {
@@ -137,57 +192,21 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         }
 
         IRunningProcess process = _launcher.Start(new ProcessStartRequest(
-            _options.DotnetHost,
-            arguments,
-            new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0", ["DOTNET_TC_QuickJitForLoops"] = "1" },
-            config.PackageDirectory,
-            line =>
-            {
-                if (line.StartsWith(ReadyReport.ReadyPrefix, StringComparison.Ordinal))
-                {
-                    try
-                    {
-                        ready.TrySetResult(ReadyReport.Parse(line[ReadyReport.ReadyPrefix.Length..]));
-                    }
-                    catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException)
-                    {
-                        ready.TrySetException(new InstanceStartException($"the instance sent a malformed ready line: {e.Message}"));
-                    }
-                }
-                else if (line.StartsWith(ReadyReport.FailedPrefix, StringComparison.Ordinal))
-                {
-                    ready.TrySetException(new InstanceStartException(line[ReadyReport.FailedPrefix.Length..]));
-                }
-                else
-                {
-                    LogInstanceOutput(id, line);
-                }
-            },
-            line =>
-            {
-                stderrTail.Enqueue(line);
-                while (stderrTail.Count > 20 && stderrTail.TryDequeue(out _))
-                {
-                }
-
-                LogInstanceOutput(id, line);
-            }));
+            _options.DotnetHost, arguments, ProcessEnvironment, config.PackageDirectory, watch.OnStdout, watch.OnStderr));
         if (instance is not null)
         {
             instance.Process = process;
         }
 
-        _ = process.Exited.ContinueWith(t =>
-        {
-            string tail = string.Join(" | ", stderrTail.TakeLast(3));
-            ready.TrySetException(new InstanceStartException(
-                $"the instance exited with code {t.Result} while starting{(tail.Length > 0 ? ": " + tail : "")}"));
-        }, TaskScheduler.Default);
+        _ = process.Exited.ContinueWith(t => watch.OnExited(t.Result), TaskScheduler.Default);
+        return (process, await WaitReadyAsync(process, watch, cancellationToken).ConfigureAwait(false));
+    }
 
+    private async Task<ReadyReport> WaitReadyAsync(IRunningProcess process, ReadyWatch watch, CancellationToken cancellationToken)
+    {
         try
         {
-            ReadyReport report = await ready.Task.WaitAsync(_options.StartTimeout, _time, cancellationToken).ConfigureAwait(false);
-            return (process, report);
+            return await watch.Ready.WaitAsync(_options.StartTimeout, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -295,10 +314,12 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops every instance.</summary>
+    /// <summary>Stops every instance and every pooled process.</summary>
     public async ValueTask DisposeAsync()
     {
+        Task pool = Pool?.DisposeAsync().AsTask() ?? Task.CompletedTask;
         await Task.WhenAll(_instances.Values.Select(i => StopAsync(i, "the platform is stopping"))).ConfigureAwait(false);
+        await pool.ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "instance {Id} of {Function} v{Version} ready after {ColdStartMs:0} ms")]
@@ -306,6 +327,9 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "instance {Id} failed: {Reason}")]
     private partial void LogFailed(string id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "pooled process {Pid} could not be reached ({Problem}); starting a fresh instance process")]
+    private partial void LogPooledUnreachable(int pid, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "[{Id}] {Line}")]
     private partial void LogInstanceOutput(string id, string line);

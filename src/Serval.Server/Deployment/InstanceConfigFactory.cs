@@ -26,6 +26,8 @@ public sealed class InstanceConfigFactory(NodeOptions node)
         Cores = spec.Resources.Cpu,
         MemoryLimitMb = spec.Resources.MemoryMb,
         HungGraceMs = (int)node.HungGrace.TotalMilliseconds,
-        GraphCacheDirectory = node.GraphCacheDirectory is null ? null : Path.Combine(node.GraphCacheDirectory, spec.Name, version.ToString()),
+        // One folder for the node: entries are named by model content, so the deploy check (version 0)
+        // warms the cache for every instance of every version that holds the same model.
+        GraphCacheDirectory = node.GraphCacheDirectory,
     };
 }

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Serval.Core.Wire;
+using Serval.Instance.Runtimes;
 using Serval.Instance.Tests.Support;
 using Serval.Onnx;
 using Serval.TestSupport;
@@ -139,7 +141,7 @@ public sealed class LifecycleTests
                 Assert.Equal(0, await first.WaitForExitAsync());
             }
 
-            string cached = Path.Combine(cache, "ch_PP-OCRv4_rec_infer.onnx.opt.onnx");
+            string cached = Path.Combine(cache, SessionLoader.CacheFileName(Paths.RecModel, ExecutionDevice.Cpu));
             Assert.True(File.Exists(cached));
             Assert.Equal([cached], Directory.GetFiles(cache));
 
@@ -160,7 +162,7 @@ public sealed class LifecycleTests
         string cache = Paths.NewTempDir("serval-cache");
         try
         {
-            string cached = Path.Combine(cache, "ch_ppocr_mobile_v2.0_cls_infer.onnx.opt.onnx");
+            string cached = Path.Combine(cache, SessionLoader.CacheFileName(Paths.ClsModel, ExecutionDevice.Cpu));
             await File.WriteAllTextAsync(cached, "truncated");
 
             await using InstanceProcess instance = await InstanceProcess.StartAsync(Packages.Onnx(Paths.ClsModel, graphCache: cache), "--check");
@@ -173,6 +175,46 @@ public sealed class LifecycleTests
         finally
         {
             Directory.Delete(cache, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Start_GraphCachePackagesLinkingOneBlob_ShareOneEntry()
+    {
+        // As the node agent lays packages out: files are links to a blob named by its sha256.
+        string root = Paths.NewTempDir("serval-cache");
+        try
+        {
+            string digest = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Paths.ClsModel)));
+            string blob = Path.Combine(root, "blobs", digest[..2], digest[2..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+            File.Copy(Paths.ClsModel, blob);
+            string cache = Path.Combine(root, "graphs");
+            InstanceConfig Linked(string version, string file)
+            {
+                InstanceConfig config = Packages.Onnx(Paths.ClsModel, graphCache: cache, directory: Directory.CreateDirectory(Path.Combine(root, version)).FullName);
+                File.Delete(Path.Combine(config.PackageDirectory, config.Model!));
+                File.CreateSymbolicLink(Path.Combine(config.PackageDirectory, file), blob);
+                return config with { Model = file };
+            }
+
+            await using (InstanceProcess check = await InstanceProcess.StartAsync(Linked("v0", "cls.onnx"), "--check"))
+            {
+                Assert.Equal(0, await check.WaitForExitAsync());
+            }
+
+            string entry = Assert.Single(Directory.GetFiles(cache));
+            Assert.Equal($"{digest[2..]}.ort{OrtEnvironment.Version}.opt.onnx", Path.GetFileName(entry));
+            DateTime written = File.GetLastWriteTimeUtc(entry);
+
+            await using InstanceProcess later = await InstanceProcess.StartReadyAsync(Linked("v7", "angle.onnx"));
+
+            Assert.Equal([entry], Directory.GetFiles(cache));
+            Assert.Equal(written, File.GetLastWriteTimeUtc(entry));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
         }
     }
 }

@@ -30,6 +30,9 @@ internal sealed class InstanceClient : IAsyncDisposable
         return new InstanceClient(socket);
     }
 
+    /// <summary>A client over a connection already open (the one that carried a pooled instance's assignment).</summary>
+    public static InstanceClient Adopt(Socket socket) => new(socket);
+
     public ulong NextId() => (ulong)Interlocked.Increment(ref _nextId);
 
     public Task<Reply> InferAsync(NamedTensor[] inputs, string[]? outputs = null, uint timeoutMs = 0) =>

@@ -7,10 +7,10 @@ namespace Serval.Instance.Tests.Support;
 /// <summary>Function packages and configs in temp folders.</summary>
 internal static class Packages
 {
-    /// <summary>A package folder holding a copy of <paramref name="model"/>, and an onnx config for it.</summary>
-    public static InstanceConfig Onnx(string model, int concurrency = 4, string? graphCache = null)
+    /// <summary>A package folder holding a copy of <paramref name="model"/>, and an onnx config for it (in a new temp folder unless <paramref name="directory"/> is given).</summary>
+    public static InstanceConfig Onnx(string model, int concurrency = 4, string? graphCache = null, string? directory = null)
     {
-        string dir = Paths.NewTempDir("serval-inst");
+        string dir = directory ?? Paths.NewTempDir("serval-inst");
         string package = Path.Combine(dir, "package");
         Directory.CreateDirectory(package);
         File.Copy(model, Path.Combine(package, Path.GetFileName(model)));
