@@ -43,7 +43,14 @@ public sealed class Platform : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        // The platform's decisions and failures are worth seeing beside the figures they explain.
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && (line.Contains("ScalingLoop", StringComparison.Ordinal) || line.Contains("fail", StringComparison.OrdinalIgnoreCase)))
+            {
+                Console.Error.WriteLine("  [serval] " + line);
+            }
+        };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine("  [serval] " + e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

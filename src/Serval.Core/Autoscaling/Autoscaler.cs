@@ -69,10 +69,10 @@ public sealed class Autoscaler
         {
             panicUntil = until;
             var panicRatio = Number(input.Observed.Panic / target);
-            if (until == now + _options.StableWindow)
+            if (until == now + _options.PanicHold)
             {
                 reason.Append(Invariant, $"panic: {Number(input.Observed.Panic)} in flight over the last {Seconds(_options.PanicWindow)} at target {Number(target)} ")
-                    .Append(Invariant, $"→ ceil({panicRatio}) = {panicWant} ≥ {Number(_options.PanicThreshold)} × {Count(Math.Max(current, 1), "instance")}, for {Seconds(_options.StableWindow)}");
+                    .Append(Invariant, $"→ ceil({panicRatio}) = {panicWant} ≥ {Number(_options.PanicThreshold)} × {Count(Math.Max(current, 1), "instance")}, for {Seconds(_options.PanicHold)}");
             }
             else
             {
@@ -160,12 +160,12 @@ public sealed class Autoscaler
     // included: 1 ready + 1 starting at threshold 2 → panic at a desire of 4. Counting starting
     // ones means a burst already being answered does not keep renewing the panic. With none at
     // all the base is 1: a single waiting request is a cold start, not a burst.
-    // A panic lasts the stable window after its last signal: signal at 10 s → until 30 s.
+    // A panic lasts PanicHold after its last signal: signal at 10 s, hold 6 s → until 16 s.
     private DateTimeOffset? PanicUntil(AutoscalerInput input, int panicWant, int current)
     {
         if (panicWant > 0 && panicWant >= _options.PanicThreshold * Math.Max(current, 1))
         {
-            return input.Now + _options.StableWindow;
+            return input.Now + _options.PanicHold;
         }
 
         return input.Previous?.PanicUntil is { } until && until > input.Now ? until : null;

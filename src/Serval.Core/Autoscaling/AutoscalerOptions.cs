@@ -41,6 +41,16 @@ public sealed record AutoscalerOptions
     public double PanicThreshold { get; init; } = 2.0;
 
     /// <summary>
+    /// How long a panic lasts after its last signal. 6 s, three panic windows, where Knative holds a
+    /// whole stable window (60 s): a burst with gaps of a second or two keeps its instances, yet the
+    /// instances a finished burst no longer needs go within seconds. Knative's long hold protects
+    /// pods that take tens of seconds to start; a Serval instance is ready in 0.1–0.4 s from the warm
+    /// pool, so a mistaken scale-down costs one short cold start, and a long hold costs idle instances
+    /// (utilisation on the spiky trace in bench/RESULTS.md).
+    /// </summary>
+    public TimeSpan PanicHold { get; init; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>
     /// One decision asks for at most this many times the ready instances (default 10, Knative's
     /// default): a bad reading (a retry storm, a miscounted queue) costs at most one order of
     /// magnitude per decision, while 1 → 10 → 100 still reaches any node's capacity in two steps.
@@ -87,6 +97,10 @@ public sealed record AutoscalerOptions
         else if (PanicWindow > StableWindow)
         {
             errors.Add(Invariant($"{nameof(PanicWindow)}: must not be longer than {nameof(StableWindow)} ({StableWindow.TotalSeconds}s), got {PanicWindow.TotalSeconds}s"));
+        }
+        else if (PanicHold < PanicWindow || PanicHold > TimeSpan.FromHours(1))
+        {
+            errors.Add(Invariant($"{nameof(PanicHold)}: must be at least {nameof(PanicWindow)} ({PanicWindow.TotalSeconds}s) and at most 1h, got {PanicHold.TotalSeconds}s"));
         }
 
         // At 1.0 a steady load exactly on target would panic on every decision.

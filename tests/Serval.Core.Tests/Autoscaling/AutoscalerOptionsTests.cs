@@ -18,6 +18,8 @@ public class AutoscalerOptionsTests
     [InlineData("StableWindow", "7200")]
     [InlineData("PanicWindow", "0")]
     [InlineData("PanicWindow", "30")]
+    [InlineData("PanicHold", "1")]      // shorter than the 2 s panic window
+    [InlineData("PanicHold", "7200")]
     [InlineData("PanicThreshold", "1")]
     [InlineData("PanicThreshold", "Infinity")]
     [InlineData("MaxScaleUpRate", "0.5")]
@@ -32,6 +34,7 @@ public class AutoscalerOptionsTests
             // A short stable window needs a shorter panic window to be the only problem.
             "StableWindow" => new AutoscalerOptions { StableWindow = TimeSpan.FromSeconds(number), PanicWindow = TimeSpan.FromSeconds(0.1) },
             "PanicWindow" => new AutoscalerOptions { PanicWindow = TimeSpan.FromSeconds(number) },
+            "PanicHold" => new AutoscalerOptions { PanicHold = TimeSpan.FromSeconds(number) },
             "PanicThreshold" => new AutoscalerOptions { PanicThreshold = number },
             "MaxScaleUpRate" => new AutoscalerOptions { MaxScaleUpRate = number },
             "MinScaleUpStep" => new AutoscalerOptions { MinScaleUpStep = (int)number },

@@ -20,21 +20,21 @@ public class AutoscalerScenarioTests
     }
 
     [Fact]
-    public void Decide_BurstThenCalm_PanicEndsAStableWindowAfterTheLastSignal()
+    public void Decide_BurstThenCalm_PanicEndsPanicHoldAfterTheLastSignal()
     {
         var scenario = new Scenario(Instances) { Ready = 1 };
         scenario.Run(25, inFlight: 7);
 
-        // At 26 s the last 2 s held 7 then 70: 38.5 / 7 → 6 ≥ 2 × 1, a panic until 46 s.
+        // At 26 s the last 2 s held 7 then 70: 38.5 / 7 → 6 ≥ 2 × 1, a panic until 32 s (hold 6 s).
         // From 27 s on 70 / 7 = 10 is under 2 × 6, so 26 s was the last signal.
         var burst = scenario.Run(3, inFlight: 70);
         var calm = scenario.Run(30, inFlight: 7);
 
         Assert.True(burst[0].Panicking);
         Assert.Equal(6, burst[0].DesiredInstances);
-        Assert.Equal(Scenario.T0.AddSeconds(46), burst[0].PanicUntil);
+        Assert.Equal(Scenario.T0.AddSeconds(32), burst[0].PanicUntil);
         var panicking = burst.Concat(calm).TakeWhile(d => d.Panicking).ToList();
-        Assert.Equal(20, panicking.Count); // decisions at 26 … 45 s
+        Assert.Equal(6, panicking.Count); // decisions at 26 … 31 s
         Assert.All(panicking.Zip(panicking.Skip(1)), pair => Assert.True(pair.Second.DesiredInstances >= pair.First.DesiredInstances));
         Assert.Equal(10, panicking[^1].DesiredInstances);
     }
@@ -48,10 +48,14 @@ public class AutoscalerScenarioTests
 
         var calm = scenario.Run(30, inFlight: 7); // decisions at 29 … 58 s
 
-        // The panic ends at 46 s wanting 2 (the stable window still holds 2 s of the burst); the
-        // delay keeps 10 until 51 s, then the most wanted meanwhile, 2; then 1 after another 5 s.
-        Assert.Equal([10, 10, 10, 10, 10, 2, 2, 2, 2, 2, 2, 1], calm.Skip(17).Take(12).Select(d => d.DesiredInstances));
-        Assert.False(calm[17].Panicking);
+        // The panic ends at 32 s wanting 3 (the stable window holds the whole burst); the delay keeps
+        // 10 until 37 s, then the most wanted meanwhile, 3. The burst leaves the window at 46–48 s:
+        // 2 is enough from 46 s, held until 51 s; 1 from 48 s, reached at 57 s.
+        Assert.Equal([10, 10, 10, 10, 10, 10, 10, 10, 3], calm.Take(9).Select(d => d.DesiredInstances));
+        Assert.False(calm[3].Panicking);
+        Assert.Equal(3, calm[21].DesiredInstances); // 50 s
+        Assert.Equal(2, calm[22].DesiredInstances); // 51 s
+        Assert.Equal(1, calm[28].DesiredInstances); // 57 s
     }
 
     [Fact]

@@ -116,7 +116,7 @@ public class AutoscalerTests
 
         Assert.True(decision.Panicking);
         Assert.Equal(expected, decision.DesiredInstances);
-        Assert.Equal(Now + TimeSpan.FromSeconds(20), decision.PanicUntil);
+        Assert.Equal(Now + TimeSpan.FromSeconds(6), decision.PanicUntil); // PanicHold
         Assert.StartsWith("panic: ", decision.Reason);
     }
 
@@ -144,7 +144,7 @@ public class AutoscalerTests
 
         Assert.True(decision.Panicking);
         Assert.Equal(expected, decision.DesiredInstances);
-        Assert.Equal(Now + TimeSpan.FromSeconds(renewed ? 20 : 8), decision.PanicUntil);
+        Assert.Equal(Now + TimeSpan.FromSeconds(renewed ? 6 : 8), decision.PanicUntil);
     }
 
     [Theory]
