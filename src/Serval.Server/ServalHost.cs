@@ -22,6 +22,12 @@ public static class ServalHost
     /// <summary>The application, configured but not started.</summary>
     public static WebApplication Build(ServalOptions options, Action<ILoggingBuilder>? logging = null)
     {
+        var invalid = options.Dispatch.Validate().Concat(options.Autoscaler.Validate()).ToList();
+        if (invalid.Count > 0)
+        {
+            throw new ArgumentException("invalid settings: " + string.Join("; ", invalid));
+        }
+
         string data = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(data);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = data });
@@ -60,7 +66,7 @@ public static class ServalHost
         services.AddSingleton<InstanceConfigFactory>();
         services.AddSingleton<FunctionCatalog>();
         services.AddSingleton<Deployer>();
-        services.AddSingleton(new DispatchOptions());
+        services.AddSingleton(options.Dispatch);
         services.AddSingleton(options.Autoscaler);
         services.AddSingleton(new ScalingLoopOptions { Tick = options.ScalingTick });
         services.AddSingleton<ScalingLoop>();

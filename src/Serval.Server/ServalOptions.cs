@@ -34,6 +34,9 @@ public sealed record ServalOptions
     /// <summary>How long past its deadline a cancelled invocation may go on before its instance is replaced (see <see cref="Serval.Node.NodeOptions.HungGrace"/>).</summary>
     public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The dispatcher's queue limit, start back-off and hung grace (see <see cref="Dispatch.DispatchOptions"/>).</summary>
+    public Dispatch.DispatchOptions Dispatch { get; init; } = new();
+
     /// <summary>Time between autoscaling decisions (see <see cref="Scaling.ScalingLoopOptions.Tick"/>).</summary>
     public TimeSpan ScalingTick { get; init; } = TimeSpan.FromMilliseconds(500);
 

@@ -252,3 +252,37 @@ public sealed class LimitTests : IAsyncLifetime
         Assert.Contains("serval_node_cores 1\n", metrics);
     }
 }
+
+/// <summary>Overload is an answer: a full queue says 429 with Retry-After, at once.</summary>
+public sealed class OverloadTests : IAsyncLifetime
+{
+    private readonly ServerFixture _server = new(maxBodyBytes: 64 << 20, configure: o => o with { Dispatch = new Serval.Server.Dispatch.DispatchOptions { QueueLimit = 2 } });
+
+    public Task InitializeAsync() => _server.InitializeAsync();
+
+    public Task DisposeAsync() => _server.DisposeAsync();
+
+    [Fact]
+    public async Task FullQueue_ExtraRequests_429WithRetryAfter_OthersServed()
+    {
+        await _server.DeployModelAsync("narrow", Paths.DetModel, "instances: { max: 1, concurrency: 1 }");
+        using (var warm = await _server.Client.PostAsync("/fn/narrow", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        {
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        // One slot and two queue places: of 8 slow calls at once, 3 are taken and the rest refused.
+        var calls = Enumerable.Range(0, 8).Select(async i =>
+        {
+            using HttpResponseMessage r = await _server.Client.PostAsync("/fn/narrow", InferenceTests.Raw(Inputs.Floats(3 * 480 * 480, i), "1,3,480,480"));
+            return (r.StatusCode, r.Headers.RetryAfter?.Delta, r.StatusCode == HttpStatusCode.OK ? "" : await Json.ErrorAsync(r));
+        }).ToArray();
+        var results = await Task.WhenAll(calls);
+
+        var refused = results.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(3, results.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(5, refused.Count);
+        Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delta));
+        Assert.All(refused, r => Assert.Contains("requests are already waiting for narrow v1", r.Item3));
+    }
+}

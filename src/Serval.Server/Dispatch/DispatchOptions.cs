@@ -20,12 +20,6 @@ public sealed record DispatchOptions
     /// <summary>The longest delay between start attempts of a failing version (30 s).</summary>
     public TimeSpan MaxStartBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>
-    /// How long past its deadline a cancelled invocation may stay unanswered before its instance is
-    /// declared hung and killed. 5 s: a healthy instance answers a cancel within milliseconds.
-    /// </summary>
-    public TimeSpan HungGrace { get; init; } = TimeSpan.FromSeconds(5);
-
     /// <summary>Every error names the field.</summary>
     public IEnumerable<string> Validate()
     {
@@ -37,11 +31,6 @@ public sealed record DispatchOptions
         if (StartBackoff <= TimeSpan.Zero || MaxStartBackoff < StartBackoff)
         {
             yield return $"StartBackoff must be positive and at most MaxStartBackoff ({StartBackoff} / {MaxStartBackoff})";
-        }
-
-        if (HungGrace <= TimeSpan.Zero)
-        {
-            yield return $"HungGrace must be positive, got {HungGrace}";
         }
     }
 }
