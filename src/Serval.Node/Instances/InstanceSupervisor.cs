@@ -265,8 +265,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
 
     private void Kill(Instance instance, string reason)
     {
-        instance.KillReason ??= reason;
-        LogFailed(instance.Id, reason);
+        instance.KillReason ??= reason; // logged, with this reason, when the exit is seen
         instance.Process?.Kill();
     }
 

@@ -129,14 +129,19 @@ public sealed class VersionPool
     {
         lock (_gate)
         {
-            int inFlight = 0;
-            foreach (Member member in _members)
-            {
-                inFlight += member.InFlight;
-            }
-
-            return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, default, _lastRequest);
+            return new PoolSnapshot(_members.Count, _starting, InFlightLocked(), _queue.Count, default, _lastRequest);
         }
+    }
+
+    private int InFlightLocked()
+    {
+        int inFlight = 0;
+        foreach (Member member in _members)
+        {
+            inFlight += member.InFlight;
+        }
+
+        return inFlight;
     }
 
     /// <summary>What the autoscaler needs, with the concurrency observed over its windows.</summary>
@@ -144,12 +149,7 @@ public sealed class VersionPool
     {
         lock (_gate)
         {
-            int inFlight = 0;
-            foreach (Member member in _members)
-            {
-                inFlight += member.InFlight;
-            }
-
+            int inFlight = InFlightLocked();
             DateTimeOffset now = _time.GetUtcNow();
             _window.Record(now, _level); // the level held until now counts
             int idle = 0;

@@ -58,7 +58,7 @@ public static class ControlEndpoints
 
             DeployedVersion latest = f.Latest;
             var minimum = ScalingLoop.Minimum(latest, time.GetUtcNow());
-            TimeZoneInfo zone = latest.Spec.TimeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(latest.Spec.TimeZone);
+            TimeZoneInfo zone = ScalingLoop.Zone(latest.Spec);
             VersionPool? pool = dispatcher.Pools.FirstOrDefault(p => p.Version.Function == name && p.Version.Version == latest.Version);
             PoolSnapshot? snapshot = pool?.Peek();
             var decision = pool is null ? null : scaling.LastDecision(pool);

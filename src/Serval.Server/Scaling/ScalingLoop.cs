@@ -87,9 +87,12 @@ public sealed partial class ScalingLoop(
     public static EffectiveMinimum Minimum(DeployedVersion version, DateTimeOffset now)
     {
         FunctionSpec spec = version.Spec;
-        TimeZoneInfo zone = spec.TimeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(spec.TimeZone);
-        return ScheduledMinimum.At(spec.Schedule, zone, spec.Instances.Min, now);
+        return ScheduledMinimum.At(spec.Schedule, Zone(spec), spec.Instances.Min, now);
     }
+
+    /// <summary>The time zone of <paramref name="spec"/>'s schedule (validated at deploy).</summary>
+    public static TimeZoneInfo Zone(FunctionSpec spec) =>
+        spec.TimeZone == "UTC" ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(spec.TimeZone);
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
