@@ -13,8 +13,9 @@ public sealed record BatchingOptions
     /// <summary>
     /// The most requests in one model call (default 8, allowed 1..1024; 1 turns batching off).
     /// A batch of 8 PP-OCR recognition lines at width 320 is 8 × 3 × 48 × 320 floats ≈ 1.5 MB of
-    /// input: small enough for any CPU cache-friendly run, large enough that the per-call overhead
-    /// (session run, tensor setup) is shared eight ways. Larger batches mostly add queueing.
+    /// input, and the per-call overhead (session run, tensor setup) is shared eight ways; a page
+    /// yields tens of lines, so larger batches would mostly make the first lines wait for the last.
+    /// Not yet measured: a model profile (latency by batch size) should set it per model.
     /// </summary>
     public int Max { get; init; } = 8;
 
