@@ -25,19 +25,19 @@ public static class SpikyTrace
     {
         Console.WriteLine($"spiky trace, {seconds:0} s each: 2 clients, 12 at 15–25 s, 50–56 s, 80–95 s; rec, concurrency 4");
         Console.WriteLine("mode                     errors  p50 ms  p99 ms  max ms  cold  inst-s  util");
-        await RunModeAsync(platform, "on-demand only", "spiky-ondemand", "instances: { min: 0, max: 4, concurrency: 4, idle: 2s }", seconds);
-        await RunModeAsync(platform, "provisioned for peak", "spiky-peak", "instances: { min: 4, max: 4, concurrency: 4, idle: 2s }", seconds);
-        await RunModeAsync(platform, "floor 1 + on-demand", "spiky-mixed", "instances: { min: 1, max: 4, concurrency: 4, idle: 2s }", seconds);
+        await RunModeAsync(platform, "on-demand only", "spiky-ondemand", min: 0, seconds);
+        await RunModeAsync(platform, "provisioned for peak", "spiky-peak", min: 4, seconds);
+        await RunModeAsync(platform, "floor 1 + on-demand", "spiky-mixed", min: 1, seconds);
     }
 
-    private static async Task RunModeAsync(Platform platform, string label, string name, string instancesYaml, double seconds)
+    private static async Task RunModeAsync(Platform platform, string label, string name, int min, double seconds)
     {
-        await platform.DeployAsync(name, Repo.Rec, instancesYaml);
+        await platform.DeployAsync(name, Repo.Rec, $"instances: {{ min: {min}, max: 4, concurrency: 4, idle: 2s }}");
         // Let provisioned instances come up before the trace starts, as they would be in production.
-        for (int i = 0; i < 100 && !instancesYaml.Contains("min: 0"); i++)
+        for (int i = 0; i < 100 && min > 0; i++)
         {
             var ready = JsonNode.Parse(await platform.Client.GetStringAsync($"/v1/functions/{name}/instances"))!.AsArray();
-            if (ready.Count(x => (string?)x!["state"] == "Ready") >= int.Parse(instancesYaml.Split("min: ")[1].Split(',')[0]))
+            if (ready.Count(x => (string?)x!["state"] == "Ready") >= min)
             {
                 break;
             }

@@ -83,7 +83,8 @@ public static class ServalHost
         app.MapMetrics();
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<Dispatcher>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
+        // Stop instances on shutdown (the container disposes the supervisor too; the second time does nothing).
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
         app.Services.GetRequiredService<FunctionCatalog>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         return app;
     }

@@ -47,8 +47,9 @@ public sealed class InstanceConnection : IAsyncDisposable
 
     private readonly Func<string, Task<string>>? _explain;
 
-    private InstanceConnection(Socket socket, Func<string, Task<string>>? explain)
+    private InstanceConnection(Socket socket, Func<string, Task<string>>? explain, TimeProvider? time)
     {
+        _time = time ?? TimeProvider.System;
         _socket = socket;
         _explain = explain;
         // Room for a whole 1 MB answer in the kernel (rec's output), so the instance writes it in one go.
@@ -74,13 +75,13 @@ public sealed class InstanceConnection : IAsyncDisposable
     /// <paramref name="explain"/> turns the socket's reason into the caller's (e.g. the exit code of the
     /// process, which is only known a moment after the socket closes).
     /// </summary>
-    public static async Task<InstanceConnection> ConnectAsync(string socketPath, CancellationToken cancellationToken, Func<string, Task<string>>? explain = null)
+    public static async Task<InstanceConnection> ConnectAsync(string socketPath, CancellationToken cancellationToken, Func<string, Task<string>>? explain = null, TimeProvider? time = null)
     {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken).ConfigureAwait(false);
-            return new InstanceConnection(socket, explain);
+            return new InstanceConnection(socket, explain, time);
         }
         catch
         {
@@ -94,7 +95,7 @@ public sealed class InstanceConnection : IAsyncDisposable
     /// assignment, on which the instance serves once it is ready. <paramref name="explain"/> as in
     /// <see cref="ConnectAsync"/>.
     /// </summary>
-    public static InstanceConnection Adopt(Socket socket, Func<string, Task<string>>? explain = null) => new(socket, explain);
+    public static InstanceConnection Adopt(Socket socket, Func<string, Task<string>>? explain = null, TimeProvider? time = null) => new(socket, explain, time);
 
     /// <summary>Takes the next invocation id on this connection.</summary>
     public ulong NextId() => (ulong)Interlocked.Increment(ref _nextId);
@@ -165,14 +166,13 @@ public sealed class InstanceConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>The clock for <see cref="OldestUnansweredCancel"/>; the supervisor sets it.</summary>
-    public TimeProvider Time { get; set; } = TimeProvider.System;
+    private readonly TimeProvider _time;
 
     private void Abandon(ulong id)
     {
         if (_pending.TryRemove(id, out var completion))
         {
-            _abandoned[id] = Time.GetUtcNow();
+            _abandoned[id] = _time.GetUtcNow();
             completion.TrySetResult(InvokeOutcome.Fail(ErrorKind.Timeout, "the invocation ran past its deadline"));
             _ = SendCancelAsync(id);
         }

@@ -28,6 +28,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Instance> _instances = new();
 
     private readonly NodeCapacity _capacity;
+    private int _disposed;
 
     /// <summary>Creates a supervisor.</summary>
     public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, NodeCapacity capacity, TimeProvider time, ILogger<InstanceSupervisor> logger)
@@ -79,10 +80,9 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
                 var (process, report) = await LaunchAsync(config, check: false, instance, cancellationToken).ConfigureAwait(false);
                 instance.Process = process;
                 instance.Report = report;
-                instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason)).ConfigureAwait(false);
+                instance.Connection = await InstanceConnection.ConnectAsync(config.SocketPath, cancellationToken, reason => ExplainAsync(instance, reason), _time).ConfigureAwait(false);
             }
 
-            instance.Connection!.Time = _time;
             _ = WatchAsync(instance);
             instance.TryMove(InstanceState.Ready, "loaded and warmed up", _time.GetUtcNow());
             LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
@@ -125,7 +125,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         try
         {
             instance.Report = await WaitReadyAsync(process, watch, cancellationToken).ConfigureAwait(false);
-            instance.Connection = InstanceConnection.Adopt(socket, reason => ExplainAsync(instance, reason));
+            instance.Connection = InstanceConnection.Adopt(socket, reason => ExplainAsync(instance, reason), _time);
             return true;
         }
         catch
@@ -316,6 +316,11 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// <summary>Stops every instance and every pooled process.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         Task pool = Pool?.DisposeAsync().AsTask() ?? Task.CompletedTask;
         await Task.WhenAll(_instances.Values.Select(i => StopAsync(i, "the platform is stopping"))).ConfigureAwait(false);
         await pool.ConfigureAwait(false);

@@ -4,7 +4,20 @@ namespace Serval.Node.Packages;
 /// <param name="Path">Relative path with forward slashes.</param>
 /// <param name="Digest">"sha256:..." of the content.</param>
 /// <param name="Size">Bytes.</param>
-public sealed record PackageFile(string Path, string Digest, long Size);
+public sealed record PackageFile(string Path, string Digest, long Size)
+{
+    /// <summary>One "path digest" line per file, in the given order: what a package's identity is hashed from.</summary>
+    public static string ListText(IEnumerable<PackageFile> files)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (PackageFile file in files)
+        {
+            text.Append(file.Path).Append(' ').Append(file.Digest).Append('\n');
+        }
+
+        return text.ToString();
+    }
+}
 
 /// <summary>
 /// Lays out a version's package as a folder on this node, with each file a symbolic link to its
@@ -51,16 +64,8 @@ public sealed class PackageCache(string root, Func<string, string> blobPath)
         return target;
     }
 
-    private static string ListDigest(IReadOnlyList<PackageFile> files)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (PackageFile file in files)
-        {
-            text.Append(file.Path).Append(' ').Append(file.Digest).Append('\n');
-        }
-
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..12];
-    }
+    private static string ListDigest(IReadOnlyList<PackageFile> files) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(PackageFile.ListText(files))))[..12];
 
     /// <summary>Removes every version folder of <paramref name="function"/> (the blobs stay).</summary>
     public void Remove(string function)

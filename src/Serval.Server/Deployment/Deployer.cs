@@ -29,18 +29,22 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
             return Refused(parsed.Errors.Select(e => e.ToString()).ToList());
         }
 
+        // Upload paths follow the same rules, and the same normalisation, as the paths the spec names.
         var paths = new HashSet<string>(StringComparer.Ordinal);
+        var normalized = new List<UploadedFile>(files.Count);
         foreach (UploadedFile file in files)
         {
-            if (PathProblem(file.Path) is { } problem)
+            if (PackagePaths.Check(file.Path, out string path) is { } problem)
             {
                 return DeployResult.Refused($"file '{file.Path}': {problem}");
             }
 
-            if (!paths.Add(file.Path))
+            if (!paths.Add(path))
             {
-                return DeployResult.Refused($"file '{file.Path}' is uploaded twice");
+                return DeployResult.Refused($"file '{path}' is uploaded twice");
             }
+
+            normalized.Add(file with { Path = path });
         }
 
         var missing = SpecFiles.Check(spec, "serval.yaml", paths.Contains, paths.Order(StringComparer.Ordinal).ToList());
@@ -50,7 +54,7 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
         }
 
         var stored = new List<PackageFile>(files.Count);
-        foreach (UploadedFile file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
+        foreach (UploadedFile file in normalized.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             await using Stream content = file.Open();
             var (digest, size) = await blobs.PutAsync(content, cancellationToken).ConfigureAwait(false);
@@ -89,38 +93,7 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
     private static DeployResult Refused(IReadOnlyList<string> errors) =>
         DeployResult.Refused(string.Join("; ", errors), errors);
 
-    private static string? PathProblem(string path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            return "has no name";
-        }
-
-        if (path.StartsWith('/') || path.Contains('\\') || path.Contains('\0'))
-        {
-            return "must be a relative path with forward slashes";
-        }
-
-        foreach (string segment in path.Split('/'))
-        {
-            if (segment is "" or "." or "..")
-            {
-                return "must not contain empty, '.' or '..' segments";
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>sha256 over the spec text and every "path digest" line, in path order.</summary>
-    private static string Digest(string specText, IReadOnlyList<PackageFile> files)
-    {
-        var text = new StringBuilder(specText).Append('\n');
-        foreach (PackageFile file in files)
-        {
-            text.Append(file.Path).Append(' ').Append(file.Digest).Append('\n');
-        }
-
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
+    /// <summary>sha256 over the spec text and the package's file list (<see cref="PackageFile.ListText"/>).</summary>
+    private static string Digest(string specText, IReadOnlyList<PackageFile> files) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(specText + "\n" + PackageFile.ListText(files))));
 }

@@ -12,7 +12,7 @@ namespace Serval.Server.Dispatch;
 /// instances), a deadline per invocation (the function's <c>timeout</c>, or a shorter one the caller
 /// asks for), and the answer as a value.
 /// </summary>
-public sealed class Dispatcher : IAsyncDisposable
+public sealed class Dispatcher
 {
     private readonly ConcurrentDictionary<(string Function, int Version), VersionPool> _pools = new();
     private readonly InstanceSupervisor _supervisor;
@@ -159,7 +159,4 @@ public sealed class Dispatcher : IAsyncDisposable
     }
 
     private Task StopAsync(Instance instance, string reason) => _supervisor.StopAsync(instance, reason);
-
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync() => _supervisor.DisposeAsync();
 }

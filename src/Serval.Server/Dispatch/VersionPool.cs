@@ -46,9 +46,6 @@ public sealed class VersionPool
     /// <summary>The version served.</summary>
     public DeployedVersion Version { get; }
 
-    /// <summary>Raised after an instance joins or leaves (for metrics).</summary>
-    public event Action? Changed;
-
     private int Concurrency => Version.Spec.Instances.Concurrency;
 
     /// <summary>The ready instances.</summary>
@@ -212,11 +209,6 @@ public sealed class VersionPool
         {
             _ = _stop(victim, $"scaled down: {reason}");
         }
-
-        if (victims.Count > 0)
-        {
-            Changed?.Invoke();
-        }
     }
 
     /// <summary>Forgets an instance that ended; replaces it at once if requests wait or the minimum needs it.</summary>
@@ -225,13 +217,11 @@ public sealed class VersionPool
         lock (_gate)
         {
             int removed = _members.RemoveAll(m => m.Instance == instance);
-            if (removed > 0 && !_closed && (_queue.Count > 0 || _members.Count + _starting < _minimum) && _members.Count + _starting == 0)
+            if (removed > 0 && !_closed && _members.Count + _starting == 0 && (_queue.Count > 0 || _minimum > 0))
             {
                 StartLocked();
             }
         }
-
-        Changed?.Invoke();
     }
 
     /// <summary>Refuses new requests, fails the waiting ones, and hands back every instance to stop.</summary>
@@ -397,8 +387,6 @@ public sealed class VersionPool
         {
             await _stop(instance, $"{Name} no longer needs it").ConfigureAwait(false);
         }
-
-        Changed?.Invoke();
     }
 
     private sealed class Member(Instance instance, DateTimeOffset lastUsed)

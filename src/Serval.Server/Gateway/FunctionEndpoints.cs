@@ -28,7 +28,7 @@ public static class FunctionEndpoints
         {
             if (!catalog.Functions.ContainsKey(name))
             {
-                return OipEndpoints.NotFound(catalog, name, null);
+                return OipEndpoints.NotFound(catalog, name, null, "function");
             }
 
             MonitorSnapshot s = stats.Snapshot(name);
@@ -48,7 +48,7 @@ public static class FunctionEndpoints
         string? version = context.Request.Query["version"];
         if (catalog.Resolve(name, version) is not { } deployed)
         {
-            await Errors.WriteAsync(context, 404, OipEndpoints.NotFoundMessage(catalog, name, version).Replace("model", "function", StringComparison.Ordinal)).ConfigureAwait(false);
+            await Errors.WriteAsync(context, 404, OipEndpoints.NotFoundMessage(catalog, name, version, "function")).ConfigureAwait(false);
             return;
         }
 

@@ -48,13 +48,14 @@ public static class OipEndpoints
     private static IResult Ready(FunctionCatalog catalog, string name, string? version) =>
         catalog.Resolve(name, version) is null ? NotFound(catalog, name, version) : Results.Ok();
 
-    internal static IResult NotFound(FunctionCatalog catalog, string name, string? version) =>
-        Errors.Result(404, NotFoundMessage(catalog, name, version));
+    internal static IResult NotFound(FunctionCatalog catalog, string name, string? version, string noun = "model") =>
+        Errors.Result(404, NotFoundMessage(catalog, name, version, noun));
 
-    internal static string NotFoundMessage(FunctionCatalog catalog, string name, string? version) =>
+    /// <summary>"no model named 'x'" or "model 'x' has no version '9' (versions: 1, 2)"; <paramref name="noun"/> is "model" on OIP paths, "function" on /fn.</summary>
+    internal static string NotFoundMessage(FunctionCatalog catalog, string name, string? version, string noun = "model") =>
         catalog.Functions.TryGetValue(name, out DeployedFunction? function)
-            ? $"model '{name}' has no version '{version}' (versions: {string.Join(", ", function.Versions.Select(v => v.Version))})"
-            : $"no model named '{name}'";
+            ? $"{noun} '{name}' has no version '{version}' (versions: {string.Join(", ", function.Versions.Select(v => v.Version))})"
+            : $"no {noun} named '{name}'";
 
     private static async Task InferAsync(HttpContext context, string name, string? version)
     {

@@ -58,41 +58,38 @@ public static class RequestBody
             return (body, null);
         }
 
-        var (whole, tooLarge) = await ReadAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        return whole is null ? (null, tooLarge) : (new PooledBody(whole, whole.Length), null);
+        // No length given (chunked): grow a pooled buffer, refusing the body once it passes the limit.
+        byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        int filled = 0;
+        try
+        {
+            int n;
+            while ((n = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += n;
+                if (filled > limit)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, LimitText(limit));
+                }
+
+                if (filled == buffer.Length)
+                {
+                    byte[] bigger = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(bigger);
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+            }
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+
+        return (new PooledBody(buffer, filled), null);
     }
 
     private static string LimitText(long limit) => $"the request body is over the limit of {limit >> 20} MiB (raise it with --max-body-mb)";
-
-    /// <summary>The body, or the 413 message.</summary>
-    public static async Task<(byte[]? Body, string? TooLarge)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        string LimitText() => RequestBody.LimitText(limit);
-        if (request.ContentLength is { } length)
-        {
-            if (length > limit)
-            {
-                return (null, LimitText());
-            }
-
-            byte[] body = new byte[length];
-            await request.Body.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
-            return (body, null);
-        }
-
-        using var buffer = new MemoryStream();
-        byte[] chunk = new byte[81920];
-        int n;
-        while ((n = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > limit)
-            {
-                return (null, LimitText());
-            }
-
-            buffer.Write(chunk, 0, n);
-        }
-
-        return (buffer.ToArray(), null);
-    }
 }
