@@ -93,7 +93,6 @@ public sealed class Dispatcher
             return new InvocationResult(new InvokeOutcome(default, error), "", false, 0, 0);
         }
 
-        instance.Acquire();
         try
         {
             InstanceConnection connection = instance.Connection!;
@@ -117,7 +116,6 @@ public sealed class Dispatcher
         }
         finally
         {
-            instance.Release();
             pool.Release(instance);
         }
     }

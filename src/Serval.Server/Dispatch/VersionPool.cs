@@ -107,11 +107,11 @@ public sealed class VersionPool
         lock (_gate)
         {
             Level(-1);
+            instance.Release(); // also when the instance already left the pool (it died mid-invocation)
             foreach (Member member in _members)
             {
                 if (member.Instance == instance)
                 {
-                    member.InFlight--;
                     member.LastUsed = _time.GetUtcNow();
                     break;
                 }
@@ -314,7 +314,7 @@ public sealed class VersionPool
 
         if (best is not null)
         {
-            best.InFlight++;
+            best.Instance.Acquire();
         }
 
         return best;
@@ -393,7 +393,9 @@ public sealed class VersionPool
     {
         public Instance Instance { get; } = instance;
 
-        public int InFlight { get; set; }
+        // The instance's own count: taken and given back only under the pool's lock, read by the
+        // supervisor to know when a draining instance is empty.
+        public int InFlight => Instance.InFlight;
 
         public bool Provisioned { get; set; }
 

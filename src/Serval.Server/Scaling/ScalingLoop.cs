@@ -36,11 +36,13 @@ public sealed partial class ScalingLoop(
         DateTimeOffset now = time.GetUtcNow();
         supervisor.CheckHealth();
         var functions = catalog.Functions;
+        var minimums = new Dictionary<string, int>(functions.Count, StringComparer.Ordinal);
         foreach (DeployedFunction function in functions.Values)
         {
             // Provisioned instances exist before any request: make the latest version's pool.
             DeployedVersion latest = function.Latest;
-            if (Minimum(latest, now).Min > 0)
+            int min = minimums[latest.Function] = Minimum(latest, now).Min;
+            if (min > 0)
             {
                 dispatcher.Pool(latest);
             }
@@ -51,7 +53,7 @@ public sealed partial class ScalingLoop(
             DeployedVersion version = pool.Version;
             bool routed = functions.TryGetValue(version.Function, out DeployedFunction? function)
                 && function.Latest.Version == version.Version;
-            int min = routed ? Minimum(version, now).Min : 0;
+            int min = routed ? minimums[version.Function] : 0;
             PoolSnapshot snapshot = pool.Snapshot(options);
             InstancesSpec instances = version.Spec.Instances with { Min = Math.Min(min, version.Spec.Instances.Max) };
             ScaleDecision decision = _autoscaler.Decide(new AutoscalerInput
