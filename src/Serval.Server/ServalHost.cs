@@ -11,6 +11,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway;
 using Serval.Server.Monitoring;
+using Serval.Server.Plans;
 using Serval.Server.Scaling;
 using Serval.Server.Storage;
 
@@ -75,6 +76,8 @@ public static class ServalHost
         services.AddSingleton<FunctionStats>();
         services.AddSingleton<Metrics>();
         services.AddSingleton<InvocationRecorder>();
+        services.AddSingleton<PlanRunner>();
+        services.AddSingleton<RouteTable>();
 
         WebApplication app = builder.Build();
         app.MapOip();

@@ -4,18 +4,26 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
     public static readonly string[] Resources = ["cpu", "memory", "gpu"];
+
+    public static readonly string[] Batching = ["max", "delay", "buckets"];
+
+    public static readonly string[] Plan = ["steps", "partial"];
+
+    public static readonly string[] PlanStep = ["name", "function", "version", "map", "concurrency", "runs", "timeout"];
+
+    public static readonly string[] Route = ["tid", "bid"];
 
     /// <summary>The keys of one <c>schedule</c> entry.</summary>
     public static readonly string[] ScheduleEntry = ["cron", "min"];
 
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["batching", "async", "triggers", "placement", "mounts", "plan", "routes", "command"];
+        ["async", "triggers", "placement", "mounts", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
@@ -65,5 +73,7 @@ internal static class SpecKeys
         yield return ("", Top);
         yield return ("instances", Instances);
         yield return ("resources", Resources);
+        yield return ("batching", Batching);
+        yield return ("plan", Plan);
     }
 }

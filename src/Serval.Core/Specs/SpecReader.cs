@@ -64,6 +64,9 @@ internal sealed partial class SpecReader(string file)
         TimeSpan? timeout = null;
         List<(ScheduleEntry Entry, YamlNode MinNode, string Field)> schedule = [];
         var timeZone = "UTC";
+        Batching.BatchingOptions? batching = null;
+        PlanSpec? plan = null;
+        IReadOnlyList<RouteSpec> routes = [];
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -84,11 +87,28 @@ internal sealed partial class SpecReader(string file)
                 case "env": env = ReadEnv(value); break;
                 case "schedule": schedule = ReadSchedule(value); break;
                 case "timezone": timeZone = ReadTimeZone(value) ?? timeZone; break;
+                case "batching": batching = ReadBatching(value); break;
+                case "plan": plan = ReadPlan(value); break;
+                case "routes": routes = ReadRoutes(value); break;
             }
         }
 
-        CheckRuntimeRules(top, runtime, present);
+        if (present.ContainsKey("plan"))
+        {
+            CheckPlanRules(present);
+            runtime = _errors.Count == 0 ? RuntimeKind.Plan : null;
+        }
+        else
+        {
+            CheckRuntimeRules(top, runtime, present);
+        }
+
         CheckScheduleMins(schedule, instances);
+        CheckBatching(batching, instances, present);
+        if (batching is not null && !_batchingMaxGiven)
+        {
+            batching = batching with { Max = instances.Concurrency };
+        }
         if (name is null || runtime is null || _errors.Count > 0)
         {
             return null;
@@ -108,6 +128,9 @@ internal sealed partial class SpecReader(string file)
             Env = env,
             Schedule = schedule.Select(s => s.Entry).ToList(),
             TimeZone = timeZone,
+            Batching = batching,
+            Plan = plan,
+            Routes = routes,
             Lines = _lines,
             Columns = _columns,
         };
@@ -124,7 +147,7 @@ internal sealed partial class SpecReader(string file)
 
         if (!present.TryGetValue("runtime", out var runtimeEntry))
         {
-            Error(top, "runtime", "required", "add 'runtime: onnx' to serve a model file, or 'runtime: dotnet' for a C# handler");
+            Error(top, "runtime", "required", "add 'runtime: onnx' to serve a model file, 'runtime: dotnet' for a C# handler, or 'plan:' for steps over functions");
             return;
         }
 
@@ -153,6 +176,31 @@ internal sealed partial class SpecReader(string file)
                 Error(entry.Key, key, message, hint);
             }
         }
+    }
+
+    /// <summary>A plan names functions to call: it has no runtime, code, model or instances of its own.</summary>
+    private void CheckPlanRules(Dictionary<string, (YamlNode Key, YamlNode Value)> present)
+    {
+        foreach (var key in (string[])["runtime", "model", "models", "handler", "entry", "instances", "resources", "batching", "schedule", "env"])
+        {
+            if (present.TryGetValue(key, out var entry))
+            {
+                Error(entry.Key, key, $"a plan has no '{key}'", "a plan's steps call functions that are deployed on their own: put it in the spec of the step's function");
+            }
+        }
+    }
+
+    /// <summary>A batch of <c>max</c> needs <c>max</c> invocations in one instance at once (without <c>max</c>, it is <c>instances.concurrency</c>).</summary>
+    private void CheckBatching(Batching.BatchingOptions? batching, InstancesSpec instances, Dictionary<string, (YamlNode Key, YamlNode Value)> present)
+    {
+        if (batching is null || !_batchingMaxGiven || batching.Max <= instances.Concurrency)
+        {
+            return;
+        }
+
+        Error(present["batching"].Key, "batching.max",
+            $"a batch of {batching.Max} needs {batching.Max} invocations in one instance at once, but instances.concurrency is {instances.Concurrency}",
+            $"set instances: {{ concurrency: {batching.Max} }} or more, or lower batching.max");
     }
 
     private string? ReadName(YamlNode node)
