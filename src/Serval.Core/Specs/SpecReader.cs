@@ -162,6 +162,8 @@ internal sealed partial class SpecReader(string file)
             Forbid("handler", "only runtime dotnet has a handler", "remove it, or use 'runtime: dotnet'");
             Forbid("models", "only runtime dotnet loads 'models'", "an onnx function serves one 'model: file.onnx'");
             Forbid("entry", "only runtime dotnet has an entry project", "remove it, or use 'runtime: dotnet'");
+            Forbid("batching", "batching is not supported yet for runtime onnx",
+                "batch in a dotnet function that loads the model through 'models' and implements Serval.Sdk.IBatchFunctionHandler");
         }
         else if (runtime == RuntimeKind.Dotnet && !present.ContainsKey("handler"))
         {

@@ -167,6 +167,7 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
         KeyValuePair<string, string>[] headers =
         [
             new("x-request-id", callId),
+            new("x-serval-request", requestId),
             new("x-serval-plan", plan.Function),
             new("x-serval-step", step.Name),
             new("x-serval-item", item?.Index.ToString(CultureInfo.InvariantCulture) ?? ""),

@@ -25,11 +25,12 @@ public class SpecParserErrorTests
     [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, batching, plan, routes")]
     [InlineData(Onnx + "resources: { disk: 1Gi }", "resources.disk", 4, "unknown key", "known keys of 'resources': cpu, memory, gpu")]
     // Keys of later features.
-    [InlineData(Onnx + "batching: { max: 8, delay: 5ms }", "batching.max", 4, "a batch of 8 needs 8 invocations in one instance at once, but instances.concurrency is 4", "concurrency: 8")]
-    [InlineData(Onnx + "batching: { max: 0 }", "batching.max", 4, "must be at least 1, got 0", null)]
-    [InlineData(Onnx + "batching: { delay: 1h }", "batching.delay", 4, "must be at most 10s, got 1h", null)]
-    [InlineData(Onnx + "batching: { buckets: [64, 32] }", "batching.buckets", 4, "must be ascending, got 32 after 64", "[64, 128, 256, 512]")]
-    [InlineData(Onnx + "batching: { size: 4 }", "batching.size", 4, "unknown key", "known keys of 'batching': max, delay, buckets")]
+    [InlineData(Dotnet + "batching: { max: 8, delay: 5ms }", "batching.max", 4, "a batch of 8 needs 8 invocations in one instance at once, but instances.concurrency is 4", "concurrency: 8")]
+    [InlineData(Dotnet + "batching: { max: 0 }", "batching.max", 4, "must be at least 1, got 0", null)]
+    [InlineData(Dotnet + "batching: { delay: 1h }", "batching.delay", 4, "must be at most 10s, got 1h", null)]
+    [InlineData(Dotnet + "batching: { buckets: [64, 32] }", "batching.buckets", 4, "must be ascending, got 32 after 64", "[64, 128, 256, 512]")]
+    [InlineData(Dotnet + "batching: { size: 4 }", "batching.size", 4, "unknown key", "known keys of 'batching': max, delay, buckets")]
+    [InlineData(Onnx + "instances: { concurrency: 8 }\nbatching: { max: 8 }", "batching", 5, "batching is not supported yet for runtime onnx", "IBatchFunctionHandler")]
     // Plans and routes.
     [InlineData("name: p\nplan:\n  steps:\n    - { function: a, map: true }", "plan.steps[0].map", 4, "the first step has nothing to map over", null)]
     [InlineData("name: p\nplan:\n  steps:\n    - { function: a }\n    - { function: b, concurrency: 3 }", "plan.steps[1].concurrency", 5, "only a map step has a concurrency", "map: true")]
