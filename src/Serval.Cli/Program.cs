@@ -30,6 +30,7 @@ public static class Program
             VersionsCommand.Create(host),
             InstancesCommand.Create(host),
             RmCommand.Create(host),
+            EvalOcrCommand.Create(host),
         };
         root.HelpName = "serval";
         root.SetAction(parse =>
