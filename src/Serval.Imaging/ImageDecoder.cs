@@ -9,8 +9,13 @@ namespace Serval.Imaging;
 /// from the data's first bytes, not from a file name or content type.
 /// </summary>
 /// <remarks>
-/// Transparency is composited over white, as a page is white under a transparent scan.
-/// 16-bit samples are rounded to 8 bits (v / 257).
+/// PNG: every colour type and bit depth, interlaced or not. Transparency is composited over white,
+/// as a page is white under a transparent scan; 16-bit samples are rounded to 8 bits (v / 257).
+/// JPEG: baseline, extended and progressive Huffman-coded, greyscale, YCbCr or RGB, 8-bit; the pixels
+/// are the same as libjpeg-turbo's with its default settings. Not supported (a clear error):
+/// CMYK, 12-bit, arithmetic-coded, lossless and hierarchical JPEG.
+/// The EXIF orientation (JPEG APP1, PNG eXIf; tag 0x0112, which phones write) is applied, so the
+/// picture comes out upright as a viewer shows it.
 /// </remarks>
 public static class ImageDecoder
 {

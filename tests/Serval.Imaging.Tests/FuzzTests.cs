@@ -35,6 +35,24 @@ public class FuzzTests
         Assert.True(failures > Cases / 2, $"only {failures} of {Cases} damaged files were refused");
     }
 
+    [Theory]
+    [InlineData("jpeg-restart-mcu.jpg")]
+    [InlineData("jpeg-progressive.jpg")]
+    [InlineData("jpeg-progressive-restart.jpg")]
+    [InlineData("jpeg-411.jpg")]
+    public void Decode_DamagedJpeg_OnlyFormatErrors(string name)
+    {
+        byte[] original = Fixture.Bytes(name);
+        var random = new Random(20240602);
+        int failures = 0;
+        for (int i = 0; i < Cases; i++)
+        {
+            failures += DecodeOrFormatError(Damage(original, random, i), $"{name} case {i}") ? 0 : 1;
+        }
+
+        Assert.True(failures >= Cases / 2, $"only {failures} of {Cases} damaged files were refused (every cut one should be)");
+    }
+
     /// <summary>Case i: even cases cut the file, odd ones flip 1 to 4 bytes.</summary>
     internal static byte[] Damage(byte[] original, Random random, int i)
     {

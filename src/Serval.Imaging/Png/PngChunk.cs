@@ -10,6 +10,7 @@ internal readonly ref struct PngChunk(uint type, ReadOnlySpan<byte> data, int of
     public const uint IDAT = 0x49444154;
     public const uint IEND = 0x49454E44;
     public const uint tRNS = 0x74524E53;
+    public const uint eXIf = 0x65584966;
 
     /// <summary>The four type letters as a big-endian number ("IHDR" = 0x49484452).</summary>
     public uint Type { get; } = type;

@@ -1,11 +1,13 @@
 using System.Buffers;
+using Serval.Imaging.Exif;
 
 namespace Serval.Imaging.Png;
 
 /// <summary>
 /// Decodes PNG (ISO/IEC 15948): every colour type and bit depth, Adam7 interlacing, all five
 /// filters, image data split over any number of IDAT chunks. Ancillary chunks (gAMA, iCCP, text…)
-/// are skipped: the samples are used as stored, without colour management.
+/// are skipped: the samples are used as stored, without colour management. An eXIf chunk's
+/// orientation is applied, as browsers do.
 /// </summary>
 internal static class PngDecoder
 {
@@ -31,7 +33,7 @@ internal static class PngDecoder
         ReadOnlySpan<byte> palette = default, transparency = default;
         bool hasPalette = false, hasTransparency = false;
         byte[]? compressed = null;
-        int compressedLength = 0;
+        int compressedLength = 0, orientation = 1;
         try
         {
             while (true)
@@ -64,6 +66,9 @@ internal static class PngDecoder
                         transparency = chunk.Data;
                         hasTransparency = true;
                         break;
+                    case PngChunk.eXIf:
+                        orientation = ExifOrientation.FromTiff(chunk.Data);
+                        break;
                     case PngChunk.IHDR:
                         throw new ImageFormatException($"the PNG image is damaged: it has a second IHDR chunk at byte {chunk.Offset}");
                     default:
@@ -93,7 +98,7 @@ internal static class PngDecoder
             var image = new RgbImage(header.Width, header.Height);
             var writer = new PngRowWriter(header, image.Pixels, palette, hasPalette, transparency, hasTransparency);
             PngScanlines.Decode(header, compressed, compressedLength, writer);
-            return image;
+            return ExifOrientation.Apply(image, orientation);
         }
         finally
         {

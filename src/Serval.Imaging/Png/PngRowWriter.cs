@@ -101,6 +101,9 @@ internal sealed class PngRowWriter
                 }
 
                 break;
+            case PngColorType.Rgb when dx == 1 && _keyRed < 0:
+                row[..(count * 3)].CopyTo(output[o..]);
+                break;
             case PngColorType.Rgb:
                 for (int i = 0; i < count; i++, o += step)
                 {

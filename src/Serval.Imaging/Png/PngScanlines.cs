@@ -115,11 +115,17 @@ internal static class PngScanlines
         }
     }
 
-    /// <summary>The PNG Paeth predictor: of left, above and upper-left, the one closest to left + above - upper-left.</summary>
+    /// <summary>
+    /// The PNG Paeth predictor: of left (a), above (b) and upper-left (c), the one closest to
+    /// a + b - c, ties going to a, then b. Written as stb_image does, without the three absolute
+    /// values and with fewer branches; it picks the same byte as the specification's version.
+    /// </summary>
     private static byte Paeth(int a, int b, int c)
     {
-        int pa = Math.Abs(b - c), pb = Math.Abs(a - c), pc = Math.Abs(a + b - c - c);
-        return (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
+        int threshold = (c * 3) - (a + b);
+        int low = a < b ? a : b, high = a < b ? b : a;
+        int lowOrC = high <= threshold ? low : c;
+        return (byte)(threshold <= low ? high : lowOrC);
     }
 
     private static int Read(ZLibStream zlib, Span<byte> buffer)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the image fixtures of Serval.Imaging.Tests: each image, and beside it the pixels
-# ImageMagick decodes from it (binary PPM, 8-bit RGB, transparency composited over white).
+# ImageMagick decodes from it (binary PPM, RGB, transparency composited over white).
 # ImageMagick reads JPEG through libjpeg-turbo, so the JPEG fixtures compare against libjpeg-turbo.
 # Usage: tests/Serval.Imaging.Tests/Fixtures/make.sh   (writes into its own folder)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 if ! command -v convert >/dev/null || ! command -v jpegtran >/dev/null; then
-  apt-get install -y imagemagick libjpeg-turbo-progs
+  apt-get install -y imagemagick libjpeg-turbo-progs # as root
 fi
 
 # No dates, no gamma or colour chunks: the files are the same on every run.
@@ -72,4 +72,55 @@ png interlaced-palette4 "37 23 4 3 1"  src-rose.png -colors 16 -interlace PNG -d
 png interlaced-greyalpha8 "37 23 8 4 1" src-alpha.png -colorspace Gray -interlace PNG -define png:color-type=4 -define png:bit-depth=8
 png interlaced-3x2      "3 2 8 2 1"    src-rose.png -resize '3x2!' -interlace PNG -define png:color-type=2 -define png:bit-depth=8
 png interlaced-1x1      "1 1 8 2 1"    src-rose.png -resize '1x1!' -interlace PNG -define png:color-type=2 -define png:bit-depth=8
-rm -f src-*.png
+
+# JPEG. The expected pixels are ImageMagick's (libjpeg-turbo, default "islow" IDCT and fancy
+# upsampling), turned upright by the EXIF orientation where there is one.
+jpg() { # jpg NAME CONVERT-ARGS...
+  local name="$1"; shift
+  convert "$@" -strip "jpeg-$name.jpg"
+  jppm "jpeg-$name.jpg"
+}
+jppm() { convert "$1" -auto-orient "ppm:${1%.*}.ppm"; }
+
+convert rose: src-rose70.png
+jpg 444          src-rose.png -quality 90 -sampling-factor 1x1
+jpg 420          src-rose70.png -quality 85 -sampling-factor 2x2
+jpg 420-odd      src-rose.png -quality 85 -sampling-factor 2x2
+jpg 422          src-rose.png -quality 90 -sampling-factor 2x1
+jpg 440          src-rose.png -quality 90 -sampling-factor 1x2
+jpg 411          src-rose.png -quality 90 -sampling-factor 4x1
+jpg grey         src-rose.png -quality 90 -colorspace Gray
+jpg q100         src-rose.png -quality 100 -sampling-factor 1x1
+jpg q10          src-rose.png -quality 10 -sampling-factor 2x2
+jpg 420-5x3      src-rose.png -resize '5x3!' -quality 90 -sampling-factor 2x2
+jpg 420-2x2      src-rose.png -resize '2x2!' -quality 90 -sampling-factor 2x2
+jpg progressive  src-rose70.png -quality 85 -sampling-factor 2x2 -interlace JPEG
+jpg progressive-444 src-rose.png -quality 90 -sampling-factor 1x1 -interlace JPEG
+jpg progressive-grey src-rose.png -quality 90 -colorspace Gray -interlace JPEG
+# Restart markers after every MCU, after every MCU row, and in a progressive file.
+jpegtran -restart 1B -outfile jpeg-restart-mcu.jpg jpeg-420-odd.jpg && jppm jpeg-restart-mcu.jpg
+jpegtran -restart 1 -outfile jpeg-restart-row.jpg jpeg-444.jpg && jppm jpeg-restart-row.jpg
+jpegtran -progressive -restart 2B -outfile jpeg-progressive-restart.jpg jpeg-420-odd.jpg && jppm jpeg-progressive-restart.jpg
+# Sequential, one scan per component (not interleaved).
+printf '0;\n1;\n2;\n' > src-scans.txt
+jpegtran -scans src-scans.txt -outfile jpeg-sequential-scans.jpg jpeg-420-odd.jpg && jppm jpeg-sequential-scans.jpg
+# RGB without colour transform: an Adobe APP14 segment with transform 0.
+convert src-rose.png ppm:- | cjpeg -rgb -quality 90 > jpeg-rgb.jpg && jppm jpeg-rgb.jpg
+# EXIF orientation: an APP1 segment with only tag 0x0112 inserted after SOI, big- and little-endian.
+exif() { # exif ORIENTATION MM|II: "Exif\0\0", a TIFF header, IFD0 with one SHORT entry, no next IFD
+  local o='\x0'"$1"
+  if [[ $2 == MM ]]; then
+    printf '\xff\xe1\x00\x22Exif\x00\x00''MM\x00\x2a\x00\x00\x00\x08''\x00\x01''\x01\x12\x00\x03\x00\x00\x00\x01\x00'"$o"'\x00\x00''\x00\x00\x00\x00'
+  else
+    printf '\xff\xe1\x00\x22Exif\x00\x00''II\x2a\x00\x08\x00\x00\x00''\x01\x00''\x12\x01\x03\x00\x01\x00\x00\x00'"$o"'\x00\x00\x00''\x00\x00\x00\x00'
+  fi
+}
+for o in 3:MM 5:II 6:MM 8:II; do
+  { printf '\xff\xd8'; exif "${o%:*}" "${o#*:}"; tail -c +3 jpeg-420-odd.jpg; } > "jpeg-exif${o%:*}.jpg"
+  jppm "jpeg-exif${o%:*}.jpg"
+done
+# Unsupported kinds (no expected pixels): CMYK, arithmetic coding.
+convert src-rose.png -resize '8x8!' -colorspace CMYK -strip unsupported-cmyk.jpg
+jpegtran -arithmetic -outfile unsupported-arithmetic.jpg jpeg-420-2x2.jpg
+
+rm -f src-*.png src-scans.txt
