@@ -57,6 +57,20 @@ public static class CropCodec
         return new RgbImage(width, height, data[HeaderSize..].ToArray());
     }
 
+    /// <summary>The size an encoded crop declares, without decoding its pixels; false when the header is not a crop's.</summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> data, out int width, out int height)
+    {
+        width = height = 0;
+        if (data.Length < HeaderSize || !data[..4].SequenceEqual(Magic))
+        {
+            return false;
+        }
+
+        width = BinaryPrimitives.ReadInt32LittleEndian(data[4..]);
+        height = BinaryPrimitives.ReadInt32LittleEndian(data[8..]);
+        return width is >= 1 and <= MaxSide && height is >= 1 and <= MaxSide;
+    }
+
     private static string Describe(ReadOnlySpan<byte> data) =>
         data.Length < 4 ? $"{data.Length} bytes" : $"{data.Length} bytes starting with {Convert.ToHexString(data[..4])}";
 }

@@ -7,7 +7,7 @@ namespace Serval.Ocr.Evaluation;
 /// </summary>
 /// <param name="Lines">The ground-truth lines.</param>
 /// <param name="MatchedLines">The ground-truth lines that some predicted line matches.</param>
-/// <param name="Characters">The characters (text elements) of the joined ground truth, "\n"s included.</param>
+/// <param name="Characters">The characters (text elements) of the joined ground truth in NFKC, "\n"s included, spaces not.</param>
 /// <param name="Edits">The Levenshtein distance between the joined ground truth and the joined prediction.</param>
 public sealed record OcrImageScore(int Lines, int MatchedLines, int Characters, int Edits)
 {
@@ -17,12 +17,14 @@ public sealed record OcrImageScore(int Lines, int MatchedLines, int Characters, 
     /// <summary>Scores one image's <paramref name="predicted"/> lines against its <paramref name="truth"/>, both in reading order.</summary>
     public static OcrImageScore Compute(IReadOnlyList<string> truth, IReadOnlyList<string> predicted)
     {
-        string truthText = string.Join('\n', truth);
+        // Compared as LineMatch normalises: NFKC, spaces not counted (the recogniser does not
+        // reliably emit the spaces between Latin words, and they carry no characters to read).
+        string truthText = string.Join('\n', truth.Select(LineMatch.Normalize));
         return new OcrImageScore(
             truth.Count,
             truth.Count - Missed(truth, predicted).Count,
             TextDistance.Length(truthText),
-            TextDistance.Levenshtein(truthText, string.Join('\n', predicted)));
+            TextDistance.Levenshtein(truthText, string.Join('\n', predicted.Select(LineMatch.Normalize))));
     }
 
     /// <summary>
@@ -35,9 +37,9 @@ public sealed record OcrImageScore(int Lines, int MatchedLines, int Characters, 
         foreach (string line in truth)
         {
             bool found = false;
-            foreach (string candidate in predicted)
+            for (int i = 0; i < predicted.Count; i++)
             {
-                if (LineMatch.Matches(line, candidate))
+                if (LineMatch.MatchesFrom(line, predicted, i))
                 {
                     found = true;
                     break;

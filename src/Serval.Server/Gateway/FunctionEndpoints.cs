@@ -83,7 +83,12 @@ public static class FunctionEndpoints
         ReadOnlyMemory<byte> body = owner.Memory;
 
         string contentType = context.Request.ContentType ?? "application/octet-stream";
-        if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) && LooksLikeJson(body.Span))
+        {
+            // curl -d '{"jsonData": ...}' labels a JSON body as a form: take it for what it is.
+            contentType = "application/json";
+        }
+        else if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             // The form field json= carries the same JSON document as a JSON body would.
             var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
@@ -145,6 +150,12 @@ public static class FunctionEndpoints
         {
             result.Outcome.Release();
         }
+    }
+
+    private static bool LooksLikeJson(ReadOnlySpan<byte> body)
+    {
+        int start = body.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && body[start] == (byte)'{';
     }
 
     private static async Task WriteAnswerAsync(HttpContext context, string route, string requestId, ReadOnlyMemory<byte> answer)

@@ -9,7 +9,7 @@ public sealed class OcrScoreTests
     {
         var score = OcrImageScore.Compute(["欢迎光临", "OPEN 24 HOURS"], ["欢迎光临", "OPEN 24 HOURS"]);
 
-        Assert.Equal(new OcrImageScore(Lines: 2, MatchedLines: 2, Characters: 4 + 1 + 13, Edits: 0), score);
+        Assert.Equal(new OcrImageScore(Lines: 2, MatchedLines: 2, Characters: 4 + 1 + 11, Edits: 0), score); // spaces are not counted
         Assert.Equal(1.0, score.CharacterAccuracy);
     }
 
@@ -38,8 +38,8 @@ public sealed class OcrScoreTests
         var score = OcrImageScore.Compute(["扫码点餐 Scan to order"], ["扫码点餐Scan to ordor"]);
 
         Assert.Equal(1, score.MatchedLines);
-        Assert.Equal(2, score.Edits); // the space and o → e
-        Assert.Equal(18, score.Characters);
+        Assert.Equal(1, score.Edits); // o → e; the dropped spaces cost nothing
+        Assert.Equal(15, score.Characters);
     }
 
     [Fact]
@@ -63,15 +63,15 @@ public sealed class OcrScoreTests
     [Fact]
     public void Over_SumsImagesBeforeDividing()
     {
-        // 18 characters read perfectly and 2 characters entirely wrong: 1 − 2/20, not the mean of 1 and 0.
+        // 16 characters read perfectly and 2 characters entirely wrong: 1 − 2/18, not the mean of 1 and 0.
         var score = OcrScore.Over(
         [
             OcrImageScore.Compute(["欢迎光临", "OPEN 24 HOURS"], ["欢迎光临", "OPEN 24 HOURS"]),
             OcrImageScore.Compute(["出口"], ["入门"]),
         ]);
 
-        Assert.Equal(new OcrScore(Images: 2, Lines: 3, MatchedLines: 2, Characters: 20, Edits: 2), score);
-        Assert.Equal(0.9, score.CharacterAccuracy, 1e-12);
+        Assert.Equal(new OcrScore(Images: 2, Lines: 3, MatchedLines: 2, Characters: 18, Edits: 2), score);
+        Assert.Equal(1 - 2.0 / 18, score.CharacterAccuracy, 1e-12);
         Assert.Equal(2.0 / 3, score.LineRecall, 1e-12);
     }
 
@@ -92,5 +92,31 @@ public sealed class OcrScoreTests
 
         Assert.Equal(new OcrImageScore(0, 0, 0, 2), score);
         Assert.Equal(0.0, score.CharacterAccuracy);
+    }
+
+    [Fact]
+    public void Compute_FullWidthPunctuationReadsAsItsHalfWidthForm()
+    {
+        var score = OcrImageScore.Compute(["可乐（大杯）"], ["可乐(大杯)"]);
+
+        Assert.Equal(0, score.Edits);
+        Assert.Equal(1, score.MatchedLines);
+    }
+
+    [Fact]
+    public void Compute_ALineSplitIntoNeighbouringBoxesIsStillRead()
+    {
+        var score = OcrImageScore.Compute(["可乐（大杯） 8.00", "宫保鸡丁"], ["可乐(大杯)", "8.00", "宫保鸡丁"]);
+
+        Assert.Equal(2, score.MatchedLines);
+        Assert.Equal(1, score.Edits); // the "\n" between the two boxes
+    }
+
+    [Fact]
+    public void Compute_BoxesFarApartInReadingOrderDoNotJoin()
+    {
+        var score = OcrImageScore.Compute(["ABCDEF"], ["ABC", "x", "y", "DEF"]);
+
+        Assert.Equal(0, score.MatchedLines);
     }
 }
