@@ -22,12 +22,12 @@ public sealed class PlanFixture : IAsyncLifetime
         Task<string> published = DotnetCli.PublishAsync("tests/Serval.Instance.TestHandlers/Serval.Instance.TestHandlers.csproj");
         await Server.InitializeAsync();
         _published = await published;
-        await Server.DeployHandlerAsync("split", _published, $"{Handlers}.Split");
-        await Server.DeployHandlerAsync("shout", _published, $"{Handlers}.Shout", "instances: { max: 2, concurrency: 16 }\ntimeout: 20s\n");
-        await Server.DeployHandlerAsync("join", _published, $"{Handlers}.Join");
-        await Server.DeployHandlerAsync("batch-echo", _published, $"{Handlers}.BatchEcho",
+        await Server.DeployPublishedAsync("split", _published, $"{Handlers}.Split");
+        await Server.DeployPublishedAsync("shout", _published, $"{Handlers}.Shout", "instances: { max: 2, concurrency: 16 }\ntimeout: 20s\n");
+        await Server.DeployPublishedAsync("join", _published, $"{Handlers}.Join");
+        await Server.DeployPublishedAsync("batch-echo", _published, $"{Handlers}.BatchEcho",
             "instances: { min: 1, max: 1, concurrency: 8 }\nbatching: { max: 8, delay: 200ms }\n");
-        await Server.DeployHandlerAsync("echo-alone", _published, $"{Handlers}.BatchEcho", "instances: { max: 1, concurrency: 8 }\n");
+        await Server.DeployPublishedAsync("echo-alone", _published, $"{Handlers}.BatchEcho", "instances: { max: 1, concurrency: 8 }\n");
     }
 
     public async Task DisposeAsync()

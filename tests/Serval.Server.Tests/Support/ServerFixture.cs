@@ -104,7 +104,7 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
     }
 
     /// <summary>Deploys a dotnet function from a published folder (every file of it) and asserts it was accepted.</summary>
-    public async Task DeployHandlerAsync(string name, string publishDir, string handler, string extra = "")
+    public async Task DeployPublishedAsync(string name, string publishDir, string handler, string extra = "")
     {
         var files = Directory.GetFiles(publishDir, "*", SearchOption.AllDirectories)
             .Select(f => (Path.GetRelativePath(publishDir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
