@@ -30,5 +30,6 @@ public sealed class InstanceConfigFactory(NodeOptions node)
         // warms the cache for every instance of every version that holds the same model.
         GraphCacheDirectory = node.GraphCacheDirectory,
         Batching = spec.Batching,
+        Env = new Dictionary<string, string>(spec.Env),
     };
 }
