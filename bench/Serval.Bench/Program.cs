@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -10,7 +10,20 @@ if (which is "coldstart" or "all")
     await ColdStart.RunAllAsync(rounds: quick ? 3 : 20);
 }
 
-if (which is "coldstart")
+if (which is "ocr" or "all")
+{
+    // Its own platform: the OCR service's instances take the node's cores.
+    await using Platform ocr = await Platform.StartAsync();
+    await OcrBench.EndToEndAsync(ocr, rounds: quick ? 1 : 3);
+}
+
+if (which is "batching" or "all")
+{
+    await using Platform batching = await Platform.StartAsync();
+    await OcrBench.BatchingAsync(batching, TimeSpan.FromSeconds(quick ? 4 : 10));
+}
+
+if (which is "coldstart" or "ocr" or "batching")
 {
     return 0;
 }
