@@ -20,8 +20,7 @@ public sealed class OcrServiceFixture : IAsyncLifetime
         Task<string> published = DotnetCli.PublishAsync("examples/ocr/OcrFunctions.csproj");
         await Server.InitializeAsync();
         _published = await published;
-        var code = Directory.GetFiles(_published, "*", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(_published, f), File.ReadAllBytes(f)));
+        var code = ServerFixture.PublishedFiles(_published);
         var models = new[] { Paths.DetModel, Paths.RecModel, Paths.ClsModel }.Select(m => (Path.GetFileName(m), File.ReadAllBytes(m)));
         (string, byte[])[] files = [.. code, .. models];
         foreach (string template in (string[])["detect.yaml", "recognize.yaml", "order.yaml", "serval.yaml"])

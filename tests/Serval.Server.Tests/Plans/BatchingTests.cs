@@ -63,8 +63,7 @@ public sealed class BatchingTests(PlanFixture fixture) : IClassFixture<PlanFixtu
     [Fact]
     public async Task Batching_a_handler_that_cannot_batch_is_refused_at_deploy()
     {
-        var files = Directory.GetFiles(fixture.Published, "*", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(fixture.Published, f), File.ReadAllBytes(f))).ToArray();
+        var files = Support.ServerFixture.PublishedFiles(fixture.Published);
         using HttpResponseMessage response = await fixture.Server.DeployBytesAsync(
             "name: split-batched\nruntime: dotnet\nhandler: Serval.Instance.TestHandlers.Split\ninstances: { concurrency: 4 }\nbatching: { max: 4 }\n", files);
 

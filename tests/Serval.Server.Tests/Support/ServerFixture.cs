@@ -103,13 +103,16 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         }
     }
 
+    /// <summary>Every file of a published folder, as (package path, content).</summary>
+    public static (string Path, byte[] Content)[] PublishedFiles(string publishDir) =>
+        Directory.GetFiles(publishDir, "*", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(publishDir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
+            .ToArray();
+
     /// <summary>Deploys a dotnet function from a published folder (every file of it) and asserts it was accepted.</summary>
     public async Task DeployPublishedAsync(string name, string publishDir, string handler, string extra = "")
     {
-        var files = Directory.GetFiles(publishDir, "*", SearchOption.AllDirectories)
-            .Select(f => (Path.GetRelativePath(publishDir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
-            .ToArray();
-        using HttpResponseMessage response = await DeployBytesAsync($"name: {name}\nruntime: dotnet\nhandler: {handler}\n{extra}", files);
+        using HttpResponseMessage response = await DeployBytesAsync($"name: {name}\nruntime: dotnet\nhandler: {handler}\n{extra}", PublishedFiles(publishDir));
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"deploy of {name} failed: {(int)response.StatusCode} {body}");
     }
