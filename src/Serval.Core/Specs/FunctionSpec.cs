@@ -65,6 +65,9 @@ public sealed record FunctionSpec
     /// </summary>
     public string TimeZone { get; init; } = "UTC";
 
+    /// <summary><c>async</c>: retries, maximum age and destinations of asynchronous invocations (defaults when absent).</summary>
+    public AsyncSpec Async { get; init; } = new();
+
     /// <summary>The line of each key in the file (<c>"instances.max"</c> → 4), for errors found after parsing.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>();
 

@@ -4,18 +4,20 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "async"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
     public static readonly string[] Resources = ["cpu", "memory", "gpu"];
+
+    public static readonly string[] Async = ["retries", "maxAge", "onSuccess", "onFailure"];
 
     /// <summary>The keys of one <c>schedule</c> entry.</summary>
     public static readonly string[] ScheduleEntry = ["cron", "min"];
 
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["batching", "async", "triggers", "placement", "mounts", "plan", "routes", "command"];
+        ["batching", "triggers", "placement", "mounts", "plan", "routes", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
@@ -65,5 +67,6 @@ internal static class SpecKeys
         yield return ("", Top);
         yield return ("instances", Instances);
         yield return ("resources", Resources);
+        yield return ("async", Async);
     }
 }

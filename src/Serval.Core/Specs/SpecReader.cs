@@ -64,6 +64,7 @@ internal sealed partial class SpecReader(string file)
         TimeSpan? timeout = null;
         List<(ScheduleEntry Entry, YamlNode MinNode, string Field)> schedule = [];
         var timeZone = "UTC";
+        YamlNode? asyncNode = null;
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -84,9 +85,12 @@ internal sealed partial class SpecReader(string file)
                 case "env": env = ReadEnv(value); break;
                 case "schedule": schedule = ReadSchedule(value); break;
                 case "timezone": timeZone = ReadTimeZone(value) ?? timeZone; break;
+                case "async": asyncNode = value; break;
             }
         }
 
+        // Read after the loop: a destination may not name the function itself, whatever the key order.
+        AsyncSpec asyncSpec = asyncNode is null ? new AsyncSpec() : ReadAsync(asyncNode, name);
         CheckRuntimeRules(top, runtime, present);
         CheckScheduleMins(schedule, instances);
         if (name is null || runtime is null || _errors.Count > 0)
@@ -108,6 +112,7 @@ internal sealed partial class SpecReader(string file)
             Env = env,
             Schedule = schedule.Select(s => s.Entry).ToList(),
             TimeZone = timeZone,
+            Async = asyncSpec,
             Lines = _lines,
             Columns = _columns,
         };

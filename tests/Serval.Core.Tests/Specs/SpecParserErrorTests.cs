@@ -22,7 +22,7 @@ public class SpecParserErrorTests
     [InlineData(Onnx + "memory: 2Gi", "memory", 4, "unknown key", "'memory' goes under 'resources', as in resources: { memory: ... }")]
     [InlineData(Onnx + "max: 3", "max", 4, "unknown key", "'max' goes under 'instances'")]
     [InlineData(Onnx + "instances: { timeout: 5s }", "instances.timeout", 4, "unknown key", "'timeout' is a top-level key, not part of 'instances'")]
-    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone")]
+    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, async")]
     [InlineData(Onnx + "resources: { disk: 1Gi }", "resources.disk", 4, "unknown key", "known keys of 'resources': cpu, memory, gpu")]
     // Keys of later features.
     [InlineData(Onnx + "batching: { max: 8, delay: 5ms }", "batching", 4, "not supported yet", "does not read 'batching'")]
@@ -123,7 +123,6 @@ public class SpecParserErrorTests
 
     [Theory]
     [InlineData("batching")]
-    [InlineData("async")]
     [InlineData("triggers")]
     [InlineData("placement")]
     [InlineData("mounts")]
