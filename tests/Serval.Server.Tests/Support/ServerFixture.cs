@@ -103,6 +103,14 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         }
     }
 
+    /// <summary>Deploys a handler of tests/Serval.Instance.TestHandlers (<c>NoOp</c>, <c>Flaky</c>...) as a dotnet function and asserts it was accepted.</summary>
+    public async Task DeployHandlerAsync(string name, string handler, string extra = "")
+    {
+        using HttpResponseMessage response = await DeployBytesAsync(TestHandlers.Spec(name, handler, extra), TestHandlers.Files());
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"deploy of {name} failed: {(int)response.StatusCode} {body}");
+    }
+
     /// <summary>Deploys a one-model onnx function and asserts it was accepted.</summary>
     public async Task DeployModelAsync(string name, string modelPath, string extra = "")
     {
