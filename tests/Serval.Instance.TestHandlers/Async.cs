@@ -5,16 +5,19 @@ using Serval.Sdk;
 namespace Serval.Instance.TestHandlers;
 
 /// <summary>
-/// Notes each run's request id in <c>$RUNS_DIR/&lt;pid&gt;.txt</c> (when the variable is set), so a
-/// test counts how often each invocation ran, across instances and restarts.
+/// Notes each run's request id in <c>&lt;dir&gt;/&lt;pid&gt;.txt</c>, where the package's file
+/// <c>runs-dir</c> names the folder (when there is one), so a test counts how often each invocation
+/// ran, across instances and restarts. (A file in the package, not a variable: a pooled instance
+/// process is started before it knows its function.)
 /// </summary>
 internal static class Runs
 {
     private static readonly object Gate = new();
 
-    public static void Note(FunctionRequest request)
+    public static void Note(FunctionRequest request, FunctionContext context)
     {
-        if (Environment.GetEnvironmentVariable("RUNS_DIR") is not { Length: > 0 } dir)
+        string pointer = Path.Combine(context.PackageDirectory, "runs-dir");
+        if (!File.Exists(pointer) || File.ReadAllText(pointer).Trim() is not { Length: > 0 } dir)
         {
             return;
         }
@@ -37,7 +40,7 @@ public sealed class NoOp : IFunctionHandler
 {
     public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
-        Runs.Note(request);
+        Runs.Note(request, context);
         return ValueTask.FromResult(FunctionResponse.Json(new { id = request.RequestId, attempt = Runs.Attempt(request) }));
     }
 }
@@ -47,7 +50,7 @@ public sealed class Flaky : IFunctionHandler
 {
     public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
-        Runs.Note(request);
+        Runs.Note(request, context);
         int attempt = Runs.Attempt(request);
         if (attempt <= Runs.BodyNumber(request))
         {
@@ -63,7 +66,7 @@ public sealed class AlwaysFail : IFunctionHandler
 {
     public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
-        Runs.Note(request);
+        Runs.Note(request, context);
         return ValueTask.FromResult(FunctionResponse.Json(new { error = $"always fails ({request.RequestId})" }, 500));
     }
 }
@@ -73,7 +76,7 @@ public sealed class Slow : IFunctionHandler
 {
     public async ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
-        Runs.Note(request);
+        Runs.Note(request, context);
         await Task.Delay(Runs.BodyNumber(request), cancellationToken);
         return FunctionResponse.Text($"slept {Runs.BodyNumber(request)} ms");
     }
@@ -84,7 +87,7 @@ public sealed class Echo : IFunctionHandler
 {
     public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
-        Runs.Note(request);
+        Runs.Note(request, context);
         return ValueTask.FromResult(new FunctionResponse(200, request.ContentType, request.Body.ToArray()));
     }
 }
