@@ -138,7 +138,7 @@ public sealed partial class AsyncDispatcher : IHostedService
 
         if (!_catalog.Functions.TryGetValue(function, out DeployedFunction? deployed))
         {
-            int failed = await _store.FailQueuedAsync(function, $"function '{function}' was deleted before it could run", now).ConfigureAwait(false);
+            int failed = await _store.FailQueuedAsync(function, $"function '{function}' was deleted before the invocation could complete", now).ConfigureAwait(false);
             if (failed > 0)
             {
                 LogDeletedFunction(failed, function);

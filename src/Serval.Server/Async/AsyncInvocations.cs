@@ -49,7 +49,16 @@ public sealed class AsyncInvocations(IInvocationStore store, AsyncDispatcher dis
 
     /// <summary>The 413 message for an async body of <paramref name="size"/> bytes.</summary>
     public static string TooLargeMessage(long? size, long limit) =>
-        $"the payload{(size is { } n ? $" is {n} bytes," : " is")} over the limit of {limit / (1024.0 * 1024):0.##} MiB for asynchronous invocations (raise it with --async-max-payload-mb, or send a URL to the data)";
+        $"the payload{(size is { } n ? $" is {n} bytes," : " is")} over the limit of {Size(limit)} for asynchronous invocations (raise it with --async-max-payload-mb, or send a URL to the data)";
+
+    /// <summary>"6 MiB", "64 KiB", "100 bytes".</summary>
+    public static string Size(long bytes) => bytes switch
+    {
+        >= 1 << 20 when bytes % (1 << 20) == 0 => $"{bytes >> 20} MiB",
+        >= 1 << 20 => $"{bytes / (1024.0 * 1024):0.##} MiB",
+        >= 1 << 10 => $"{bytes / 1024.0:0.##} KiB",
+        _ => $"{bytes} bytes",
+    };
 
     /// <summary>One invocation with its runs, deliveries and (small) result; null when unknown.</summary>
     public Task<InvocationView?> GetAsync(string id) => store.GetAsync(id, options.InlineResultBytes);
