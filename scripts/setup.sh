@@ -40,3 +40,6 @@ link_model ocr-det ch_PP-OCRv4_det_infer.onnx
 link_model ocr-rec ch_PP-OCRv4_rec_infer.onnx
 link_model ocr-cls ch_ppocr_mobile_v2.0_cls_infer.onnx
 link_model hello-dotnet ch_ppocr_mobile_v2.0_cls_infer.onnx
+link_model ocr ch_PP-OCRv4_det_infer.onnx
+link_model ocr ch_PP-OCRv4_rec_infer.onnx
+link_model ocr ch_ppocr_mobile_v2.0_cls_infer.onnx

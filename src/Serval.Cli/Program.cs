@@ -32,6 +32,7 @@ public static class Program
             JobsCommand.Create(host),
             JobCommand.Create(host),
             RmCommand.Create(host),
+            EvalOcrCommand.Create(host),
         };
         root.HelpName = "serval";
         root.SetAction(parse =>

@@ -35,6 +35,10 @@ public sealed class FunctionResponse
     public static FunctionResponse Bytes(ReadOnlyMemory<byte> body, string contentType = "application/octet-stream") =>
         new(200, contentType, body);
 
+    /// <summary>An item list (<see cref="ItemList"/>): what a plan step answers for the next step to <c>map</c> over.</summary>
+    public static FunctionResponse Items(ReadOnlySpan<byte> meta, IReadOnlyList<ReadOnlyMemory<byte>> items) =>
+        new(200, ItemList.ContentType, ItemList.Encode(meta, items));
+
     /// <summary>A client error: the platform answers it with this status and <c>{"error": message}</c>.</summary>
     public static FunctionResponse BadRequest(string message) => Json(new { error = message }, 400);
 }

@@ -12,6 +12,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway;
 using Serval.Server.Monitoring;
+using Serval.Server.Plans;
 using Serval.Server.Scaling;
 using Serval.Server.Storage;
 
@@ -85,6 +86,8 @@ public static class ServalHost
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
         services.AddSingleton<InvocationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<InvocationSweeper>());
+        services.AddSingleton<PlanRunner>();
+        services.AddSingleton<RouteTable>();
 
         WebApplication app = builder.Build();
         app.MapOip();

@@ -21,6 +21,17 @@ public class OutputTests
     [InlineData(30 * 86400, "2025-05-02")]
     public void Ago_Ages_RoundDown(int seconds, string expected) => Assert.Equal(expected, Formats.Ago(Now.AddSeconds(-seconds), Now));
 
+    [Theory]
+    [InlineData(50, 3.0)]
+    [InlineData(99, 5.0)]
+    [InlineData(0, 1.0)]
+    [InlineData(20, 1.0)]
+    public void Percentiles_NearestRank(double p, double expected) =>
+        Assert.Equal(expected, Percentiles.Of([5, 1, 4, 2, 3], p));
+
+    [Fact]
+    public void Percentiles_NoSamples_NaN() => Assert.True(double.IsNaN(Percentiles.Of([], 50)));
+
     [Fact]
     public void ShortDigest_Sha256_TwelveHexDigits() =>
         Assert.Equal("0123456789ab", Formats.ShortDigest("sha256:0123456789abcdef0123"));

@@ -34,9 +34,13 @@ internal static class DeployCommand
                     publishDir = Path.Combine(Path.GetTempPath(), "serval-publish-" + Guid.NewGuid().ToString("N")[..12]);
                     files = await PublishAsync(host, client, folder, spec, publishDir, ct);
                 }
+                else if (spec.Runtime is null && spec.IsPlan)
+                {
+                    files = [];
+                }
                 else if (spec.Runtime is null)
                 {
-                    throw new CliException($"{PackageFiles.SpecName}: runtime: is missing (onnx or dotnet)");
+                    throw new CliException($"{PackageFiles.SpecName}: runtime: is missing (onnx or dotnet; or plan: for steps over functions)");
                 }
                 else
                 {
@@ -114,6 +118,14 @@ internal static class DeployCommand
             string line = $"deployed {JsonFields.Text(result, "name")} version {JsonFields.Text(result, "version")} ({Formats.ShortDigest(digest)})";
             host.Console.Markup(Markup.Escape(line));
             host.Console.MarkupLine(response.StatusCode == HttpStatusCode.OK ? " [dim]unchanged: the same as the latest version[/]" : "");
+            if (result.TryGetProperty("warnings", out var warnings) && warnings.ValueKind == System.Text.Json.JsonValueKind.Array)
+            {
+                foreach (var warning in warnings.EnumerateArray())
+                {
+                    host.Console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning.GetString() ?? "")}");
+                }
+            }
+
             return 0;
         }
     }

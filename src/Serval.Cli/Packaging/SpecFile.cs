@@ -7,6 +7,9 @@ namespace Serval.Cli.Packaging;
 /// </summary>
 internal sealed record SpecFile(string? Name, string? Runtime, string? Entry, IReadOnlyList<(string Field, string Path, int Line)> ModelFiles)
 {
+    /// <summary>The file has a top-level <c>plan:</c>: a plan has no runtime and no files, only its spec.</summary>
+    public bool IsPlan { get; init; }
+
     /// <summary>Reads top-level <c>key: value</c> lines, and <c>models:</c> as a flow map or an indented block.</summary>
     public static SpecFile Parse(string text)
     {
@@ -68,7 +71,7 @@ internal sealed record SpecFile(string? Name, string? Runtime, string? Entry, IR
             models.Insert(0, ("model", model.Value, model.Line));
         }
 
-        return new SpecFile(Get(values, "name"), Get(values, "runtime"), Get(values, "entry"), models);
+        return new SpecFile(Get(values, "name"), Get(values, "runtime"), Get(values, "entry"), models) { IsPlan = values.ContainsKey("plan") };
     }
 
     private static void AddPair(string pair, int line, List<(string, string, int)> into)

@@ -9,6 +9,8 @@ public enum RuntimeKind
     Onnx,
     /// <summary>A class library implementing Serval.Sdk's handler interface.</summary>
     Dotnet,
+    /// <summary>An execution plan over other functions (the spec has <c>plan</c>, no <c>runtime</c>).</summary>
+    Plan,
 }
 
 /// <summary>
@@ -67,6 +69,15 @@ public sealed record FunctionSpec
 
     /// <summary><c>async</c>: retries, maximum age and destinations of asynchronous invocations (defaults when absent).</summary>
     public AsyncSpec Async { get; init; } = new();
+
+    /// <summary><c>batching: {max, delay, buckets}</c>: dynamic batching in the instance; null when off.</summary>
+    public Batching.BatchingOptions? Batching { get; init; }
+
+    /// <summary><c>plan</c>: the steps of a plan (<see cref="RuntimeKind.Plan"/>); null for a function.</summary>
+    public PlanSpec? Plan { get; init; }
+
+    /// <summary><c>routes</c>: the (bid, tid) pairs this function or plan serves on <c>/predict</c>.</summary>
+    public IReadOnlyList<RouteSpec> Routes { get; init; } = [];
 
     /// <summary>The line of each key in the file (<c>"instances.max"</c> → 4), for errors found after parsing.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>();

@@ -4,7 +4,7 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "async"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
@@ -12,12 +12,20 @@ internal static class SpecKeys
 
     public static readonly string[] Async = ["retries", "maxAge", "onSuccess", "onFailure"];
 
+    public static readonly string[] Batching = ["max", "delay", "buckets"];
+
+    public static readonly string[] Plan = ["steps", "partial"];
+
+    public static readonly string[] PlanStep = ["name", "function", "version", "map", "concurrency", "runs", "timeout"];
+
+    public static readonly string[] Route = ["tid", "bid"];
+
     /// <summary>The keys of one <c>schedule</c> entry.</summary>
     public static readonly string[] ScheduleEntry = ["cron", "min"];
 
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["batching", "triggers", "placement", "mounts", "plan", "routes", "command"];
+        ["triggers", "placement", "mounts", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
@@ -68,5 +76,7 @@ internal static class SpecKeys
         yield return ("instances", Instances);
         yield return ("resources", Resources);
         yield return ("async", Async);
+        yield return ("batching", Batching);
+        yield return ("plan", Plan);
     }
 }

@@ -65,6 +65,9 @@ internal sealed partial class SpecReader(string file)
         List<(ScheduleEntry Entry, YamlNode MinNode, string Field)> schedule = [];
         var timeZone = "UTC";
         YamlNode? asyncNode = null;
+        Batching.BatchingOptions? batching = null;
+        PlanSpec? plan = null;
+        IReadOnlyList<RouteSpec> routes = [];
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -86,13 +89,30 @@ internal sealed partial class SpecReader(string file)
                 case "schedule": schedule = ReadSchedule(value); break;
                 case "timezone": timeZone = ReadTimeZone(value) ?? timeZone; break;
                 case "async": asyncNode = value; break;
+                case "batching": batching = ReadBatching(value); break;
+                case "plan": plan = ReadPlan(value); break;
+                case "routes": routes = ReadRoutes(value); break;
             }
         }
 
         // Read after the loop: a destination may not name the function itself, whatever the key order.
         AsyncSpec asyncSpec = asyncNode is null ? new AsyncSpec() : ReadAsync(asyncNode, name);
-        CheckRuntimeRules(top, runtime, present);
+        if (present.ContainsKey("plan"))
+        {
+            CheckPlanRules(present);
+            runtime = _errors.Count == 0 ? RuntimeKind.Plan : null;
+        }
+        else
+        {
+            CheckRuntimeRules(top, runtime, present);
+        }
+
         CheckScheduleMins(schedule, instances);
+        CheckBatching(batching, instances, present);
+        if (batching is not null && !_batchingMaxGiven)
+        {
+            batching = batching with { Max = instances.Concurrency };
+        }
         if (name is null || runtime is null || _errors.Count > 0)
         {
             return null;
@@ -113,6 +133,9 @@ internal sealed partial class SpecReader(string file)
             Schedule = schedule.Select(s => s.Entry).ToList(),
             TimeZone = timeZone,
             Async = asyncSpec,
+            Batching = batching,
+            Plan = plan,
+            Routes = routes,
             Lines = _lines,
             Columns = _columns,
         };
@@ -129,7 +152,7 @@ internal sealed partial class SpecReader(string file)
 
         if (!present.TryGetValue("runtime", out var runtimeEntry))
         {
-            Error(top, "runtime", "required", "add 'runtime: onnx' to serve a model file, or 'runtime: dotnet' for a C# handler");
+            Error(top, "runtime", "required", "add 'runtime: onnx' to serve a model file, 'runtime: dotnet' for a C# handler, or 'plan:' for steps over functions");
             return;
         }
 
@@ -144,6 +167,8 @@ internal sealed partial class SpecReader(string file)
             Forbid("handler", "only runtime dotnet has a handler", "remove it, or use 'runtime: dotnet'");
             Forbid("models", "only runtime dotnet loads 'models'", "an onnx function serves one 'model: file.onnx'");
             Forbid("entry", "only runtime dotnet has an entry project", "remove it, or use 'runtime: dotnet'");
+            Forbid("batching", "batching is not supported yet for runtime onnx",
+                "batch in a dotnet function that loads the model through 'models' and implements Serval.Sdk.IBatchFunctionHandler");
         }
         else if (runtime == RuntimeKind.Dotnet && !present.ContainsKey("handler"))
         {
@@ -158,6 +183,31 @@ internal sealed partial class SpecReader(string file)
                 Error(entry.Key, key, message, hint);
             }
         }
+    }
+
+    /// <summary>A plan names functions to call: it has no runtime, code, model or instances of its own.</summary>
+    private void CheckPlanRules(Dictionary<string, (YamlNode Key, YamlNode Value)> present)
+    {
+        foreach (var key in (string[])["runtime", "model", "models", "handler", "entry", "instances", "resources", "batching", "schedule", "env"])
+        {
+            if (present.TryGetValue(key, out var entry))
+            {
+                Error(entry.Key, key, $"a plan has no '{key}'", "a plan's steps call functions that are deployed on their own: put it in the spec of the step's function");
+            }
+        }
+    }
+
+    /// <summary>A batch of <c>max</c> needs <c>max</c> invocations in one instance at once (without <c>max</c>, it is <c>instances.concurrency</c>).</summary>
+    private void CheckBatching(Batching.BatchingOptions? batching, InstancesSpec instances, Dictionary<string, (YamlNode Key, YamlNode Value)> present)
+    {
+        if (batching is null || !_batchingMaxGiven || batching.Max <= instances.Concurrency)
+        {
+            return;
+        }
+
+        Error(present["batching"].Key, "batching.max",
+            $"a batch of {batching.Max} needs {batching.Max} invocations in one instance at once, but instances.concurrency is {instances.Concurrency}",
+            $"set instances: {{ concurrency: {batching.Max} }} or more, or lower batching.max");
     }
 
     private string? ReadName(YamlNode node)

@@ -61,6 +61,9 @@ public sealed record InstanceConfig
     /// <summary>Where ONNX Runtime may cache optimised graphs (null: no cache).</summary>
     public string? GraphCacheDirectory { get; init; }
 
+    /// <summary>Dynamic batching (<c>batching</c> in the spec); null: every invocation runs alone.</summary>
+    public Batching.BatchingOptions? Batching { get; init; }
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },

@@ -20,12 +20,14 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
     };
 
     private readonly AssemblyDependencyResolver _resolver;
+    private readonly string _directory;
 
     /// <summary>A context for the entry assembly at <paramref name="entryAssemblyPath"/>.</summary>
     public FunctionLoadContext(string entryAssemblyPath)
         : base(Path.GetFileNameWithoutExtension(entryAssemblyPath), isCollectible: false)
     {
         _resolver = new AssemblyDependencyResolver(entryAssemblyPath);
+        _directory = Path.GetDirectoryName(Path.GetFullPath(entryAssemblyPath))!;
     }
 
     protected override Assembly? Load(AssemblyName assemblyName)
@@ -35,8 +37,16 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
             return null;
         }
 
-        string? path = _resolver.ResolveAssemblyToPath(assemblyName);
+        // The package's files are links into the blob store, and the resolver may follow the entry
+        // assembly's link out of the package; what it cannot place is looked for beside the entry.
+        string? path = _resolver.ResolveAssemblyToPath(assemblyName) ?? Beside(assemblyName.Name + ".dll");
         return path is null ? null : LoadFromAssemblyPath(path);
+    }
+
+    private string? Beside(string file)
+    {
+        string path = Path.Combine(_directory, file);
+        return File.Exists(path) ? path : null;
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Serval.Core.Batching;
 using Serval.Core.Wire;
+using Serval.Instance.Batching;
 using Serval.Instance.Loading;
 using Serval.Instance.Logging;
 using Serval.Onnx;
@@ -21,13 +23,20 @@ internal sealed class DotnetRuntime : IRuntime
     private readonly IFunctionHandler _handler;
     private readonly Dictionary<string, InferenceSession> _sessions;
     private readonly ILogger _logger;
+    private readonly RequestBatcher<FunctionRequest, FunctionResponse>? _batcher;
 
-    private DotnetRuntime(FunctionContext context, IFunctionHandler handler, Dictionary<string, InferenceSession> sessions, ILogger logger)
+    private DotnetRuntime(FunctionContext context, IFunctionHandler handler, Dictionary<string, InferenceSession> sessions, ILogger logger, BatchingOptions? batching)
     {
         _context = context;
         _handler = handler;
         _sessions = sessions;
         _logger = logger;
+        if (batching is not null)
+        {
+            var batchHandler = (IBatchFunctionHandler)handler;
+            _batcher = new RequestBatcher<FunctionRequest, FunctionResponse>(batching, TimeProvider.System,
+                async (requests, _, cancellationToken) => await batchHandler.HandleBatchAsync(requests, context, cancellationToken).ConfigureAwait(false));
+        }
     }
 
     public IReadOnlyList<TensorInfo> Inputs => [];
@@ -48,7 +57,14 @@ internal sealed class DotnetRuntime : IRuntime
 
             var context = new FunctionContext(config.Function, config.Version, functionLogger, sessions, config.PackageDirectory);
             IFunctionHandler handler = HandlerLoader.Create(config.PackageDirectory, config.Handler, context);
-            return new DotnetRuntime(context, handler, sessions, hostLogger);
+            if (config.Batching is not null && handler is not IBatchFunctionHandler)
+            {
+                (handler as IDisposable)?.Dispose();
+                throw new InstanceLoadException(
+                    $"the spec asks for batching, but {handler.GetType().FullName} does not implement {typeof(IBatchFunctionHandler).FullName}: implement HandleBatchAsync, or remove 'batching'");
+            }
+
+            return new DotnetRuntime(context, handler, sessions, hostLogger, config.Batching);
         }
         catch
         {
@@ -92,7 +108,9 @@ internal sealed class DotnetRuntime : IRuntime
         FunctionResponse? response;
         try
         {
-            response = await _handler.HandleAsync(functionRequest, _context, cancellationToken).ConfigureAwait(false);
+            response = _batcher is null
+                ? await _handler.HandleAsync(functionRequest, _context, cancellationToken).ConfigureAwait(false)
+                : await _batcher.EnqueueAsync(functionRequest, ((IBatchFunctionHandler)_handler).BatchWidth(functionRequest), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -114,6 +132,7 @@ internal sealed class DotnetRuntime : IRuntime
 
     public void Dispose()
     {
+        _batcher?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         (_handler as IDisposable)?.Dispose();
         DisposeAll(_sessions);
     }

@@ -9,6 +9,9 @@ namespace Serval.Server.Deployment;
 /// <param name="Details">Every problem found, when there were several.</param>
 public sealed record DeployResult(DeployedVersion? Version, bool Created, string? Error, IReadOnlyList<string> Details)
 {
+    /// <summary>What the deploy went through with but the user should know (a GPU step placed on a CPU).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>A refused deploy.</summary>
     public static DeployResult Refused(string error, IReadOnlyList<string>? details = null) => new(null, false, error, details ?? [error]);
 }

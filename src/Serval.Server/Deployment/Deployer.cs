@@ -6,6 +6,7 @@ using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Server.Functions;
+using Serval.Server.Plans;
 using Serval.Server.Storage;
 
 namespace Serval.Server.Deployment;
@@ -58,6 +59,12 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
             return Refused(missing.Select(e => e.ToString()).ToList());
         }
 
+        var (planErrors, warnings) = PlanCheck.Check(spec, catalog, nodesHaveGpu: false);
+        if (planErrors.Count > 0)
+        {
+            return Refused(planErrors);
+        }
+
         var stored = new List<PackageFile>(files.Count);
         foreach (UploadedFile file in normalized.OrderBy(f => f.Path, StringComparer.Ordinal))
         {
@@ -69,7 +76,13 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
         string versionDigest = Digest(specText, stored);
         if (catalog.Functions.GetValueOrDefault(spec.Name) is { } existing && existing.Latest.Record.Digest == versionDigest)
         {
-            return new DeployResult(existing.Latest, Created: false, null, []);
+            return new DeployResult(existing.Latest, Created: false, null, []) { Warnings = warnings };
+        }
+
+        if (spec.Runtime == RuntimeKind.Plan)
+        {
+            // A plan runs no code of its own: nothing to load in a throw-away instance.
+            return await RecordAsync(spec, specText, versionDigest, stored, new ReadyReport(), warnings, cancellationToken).ConfigureAwait(false);
         }
 
         ReadyReport report;
@@ -89,10 +102,15 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
             packages.Remove(checkName);
         }
 
+        return await RecordAsync(spec, specText, versionDigest, stored, report, warnings, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DeployResult> RecordAsync(FunctionSpec spec, string specText, string versionDigest, List<PackageFile> stored, ReadyReport report, IReadOnlyList<string> warnings, CancellationToken cancellationToken)
+    {
         string metadata = JsonSerializer.Serialize(report, Json);
         await catalog.ChangeAsync(store => store.AddVersionAsync(spec.Name, versionDigest, specText, stored, metadata, time.GetUtcNow(), cancellationToken), cancellationToken)
             .ConfigureAwait(false);
-        return new DeployResult(catalog.Functions[spec.Name].Latest, Created: true, null, []);
+        return new DeployResult(catalog.Functions[spec.Name].Latest, Created: true, null, []) { Warnings = warnings };
     }
 
     /// <summary>

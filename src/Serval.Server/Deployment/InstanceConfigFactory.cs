@@ -29,5 +29,6 @@ public sealed class InstanceConfigFactory(NodeOptions node)
         // One folder for the node: entries are named by model content, so the deploy check (version 0)
         // warms the cache for every instance of every version that holds the same model.
         GraphCacheDirectory = node.GraphCacheDirectory,
+        Batching = spec.Batching,
     };
 }

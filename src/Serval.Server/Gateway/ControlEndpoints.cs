@@ -144,6 +144,7 @@ public static class ControlEndpoints
             digest = v.Record.Digest,
             created = v.Record.Created,
             files = v.Record.Files.Select(f => new { path = f.Path, size = f.Size, digest = f.Digest }),
+            warnings = result.Warnings,
         };
         return result.Created ? Results.Json(body, statusCode: 201) : Results.Json(body);
     }

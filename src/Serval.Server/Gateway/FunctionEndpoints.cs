@@ -10,6 +10,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
 using Serval.Server.Monitoring;
+using Serval.Server.Plans;
 
 namespace Serval.Server.Gateway;
 
@@ -25,6 +26,7 @@ public static class FunctionEndpoints
     {
         app.MapPost("/fn/{name}", (HttpContext context, string name) => InvokeAsync(context, name, ""));
         app.MapPost("/fn/{name}/predict", (HttpContext context, string name) => InvokeAsync(context, name, "predict"));
+        app.MapPost("/predict", RoutedPredictAsync);
         app.MapGet("/fn/{name}/monitor", (string name, FunctionCatalog catalog, FunctionStats stats) =>
         {
             if (!catalog.Functions.ContainsKey(name))
@@ -40,6 +42,24 @@ public static class FunctionEndpoints
                 ["Counter"] = s.Counter,
             });
         });
+    }
+
+    /// <summary><c>POST /predict</c>: the function or plan that <c>routes</c> name for the request's tid and bid.</summary>
+    private static Task RoutedPredictAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        string? tid = FirstOf(request.Query["tid"], request.Headers["X-Serval-Tid"]);
+        string? bid = FirstOf(request.Query["bid"], request.Headers["X-Serval-Bid"]);
+        var (target, error) = context.RequestServices.GetRequiredService<RouteTable>().Resolve(tid, bid);
+        if (target is null)
+        {
+            return Errors.WriteAsync(context, string.IsNullOrEmpty(tid) ? 400 : 404, error!);
+        }
+
+        context.Response.Headers["X-Serval-Route"] = target;
+        return InvokeAsync(context, target, "predict");
+
+        static string? FirstOf(StringValues a, StringValues b) => a.Count > 0 ? a.ToString() : b.Count > 0 ? b.ToString() : null;
     }
 
     private static async Task InvokeAsync(HttpContext context, string name, string route)
@@ -73,7 +93,12 @@ public static class FunctionEndpoints
         ReadOnlyMemory<byte> body = owner.Memory;
 
         string contentType = context.Request.ContentType ?? "application/octet-stream";
-        if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) && LooksLikeJson(body.Span))
+        {
+            // curl -d '{"jsonData": ...}' labels a JSON body as a form: take it for what it is.
+            contentType = "application/json";
+        }
+        else if (route == "predict" && contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             // The form field json= carries the same JSON document as a JSON body would.
             var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
@@ -92,6 +117,12 @@ public static class FunctionEndpoints
         if (timeoutError is not null)
         {
             await Errors.WriteAsync(context, 400, timeoutError).ConfigureAwait(false);
+            return;
+        }
+
+        if (deployed.Spec.Runtime == RuntimeKind.Plan)
+        {
+            await PlanAnswer.RunAsync(context, deployed, new RawRequest(route, contentType, [new("x-request-id", requestId)], body), callerTimeout).ConfigureAwait(false);
             return;
         }
 
@@ -135,6 +166,12 @@ public static class FunctionEndpoints
         {
             result.Outcome.Release();
         }
+    }
+
+    private static bool LooksLikeJson(ReadOnlySpan<byte> body)
+    {
+        int start = body.IndexOfAnyExcept(" \t\r\n"u8);
+        return start >= 0 && body[start] == (byte)'{';
     }
 
     private static async Task WriteAnswerAsync(HttpContext context, string route, string requestId, ReadOnlyMemory<byte> answer)

@@ -30,7 +30,7 @@ internal sealed record Answer(int Status, byte[] Body, string ContentType = "app
 internal sealed class FakeServal : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly ConcurrentDictionary<(string, string), Answer> _answers = new();
+    private readonly ConcurrentDictionary<(string, string), Func<ReceivedRequest, Answer>> _answers = new();
     private readonly Task _loop;
 
     public FakeServal()
@@ -58,9 +58,12 @@ internal sealed class FakeServal : IDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
-    public FakeServal On(string method, string path, Answer answer)
+    public FakeServal On(string method, string path, Answer answer) => On(method, path, _ => answer);
+
+    /// <summary>Answers (method, path) with what <paramref name="respond"/> makes of each request.</summary>
+    public FakeServal On(string method, string path, Func<ReceivedRequest, Answer> respond)
     {
-        _answers[(method, path)] = answer;
+        _answers[(method, path)] = respond;
         return this;
     }
 
@@ -109,8 +112,8 @@ internal sealed class FakeServal : IDisposable
             };
             Requests.Enqueue(request);
 
-            var answer = _answers.TryGetValue((request.Method, request.Path), out var scripted)
-                ? scripted
+            var answer = _answers.TryGetValue((request.Method, request.Path), out var respond)
+                ? respond(request)
                 : Answer.Json(404, $$"""{"error":"no route {{request.Method}} {{request.Path}}"}""");
             var response = context.Response;
             response.StatusCode = answer.Status;

@@ -22,11 +22,31 @@ public class SpecParserErrorTests
     [InlineData(Onnx + "memory: 2Gi", "memory", 4, "unknown key", "'memory' goes under 'resources', as in resources: { memory: ... }")]
     [InlineData(Onnx + "max: 3", "max", 4, "unknown key", "'max' goes under 'instances'")]
     [InlineData(Onnx + "instances: { timeout: 5s }", "instances.timeout", 4, "unknown key", "'timeout' is a top-level key, not part of 'instances'")]
-    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, async")]
+    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, batching, plan, routes, async")]
     [InlineData(Onnx + "resources: { disk: 1Gi }", "resources.disk", 4, "unknown key", "known keys of 'resources': cpu, memory, gpu")]
     // Keys of later features.
-    [InlineData(Onnx + "batching: { max: 8, delay: 5ms }", "batching", 4, "not supported yet", "does not read 'batching'")]
-    [InlineData(Onnx + "instances: { batching: 8 }", "instances.batching", 4, "unknown key", "known keys of 'instances'")]
+    [InlineData(Dotnet + "batching: { max: 8, delay: 5ms }", "batching.max", 4, "a batch of 8 needs 8 invocations in one instance at once, but instances.concurrency is 4", "concurrency: 8")]
+    [InlineData(Dotnet + "batching: { max: 0 }", "batching.max", 4, "must be at least 1, got 0", null)]
+    [InlineData(Dotnet + "batching: { delay: 1h }", "batching.delay", 4, "must be at most 10s, got 1h", null)]
+    [InlineData(Dotnet + "batching: { buckets: [64, 32] }", "batching.buckets", 4, "must be ascending, got 32 after 64", "[64, 128, 256, 512]")]
+    [InlineData(Dotnet + "batching: { size: 4 }", "batching.size", 4, "unknown key", "known keys of 'batching': max, delay, buckets")]
+    [InlineData(Onnx + "instances: { concurrency: 8 }\nbatching: { max: 8 }", "batching", 5, "batching is not supported yet for runtime onnx", "IBatchFunctionHandler")]
+    // Plans and routes.
+    [InlineData("name: p\nplan:\n  steps:\n    - { function: a, map: true }", "plan.steps[0].map", 4, "the first step has nothing to map over", null)]
+    [InlineData("name: p\nplan:\n  steps:\n    - { function: a }\n    - { function: b, concurrency: 3 }", "plan.steps[1].concurrency", 5, "only a map step has a concurrency", "map: true")]
+    [InlineData("name: p\nplan:\n  steps:\n    - { name: x }", "plan.steps[0].function", 4, "required: the function this step calls", null)]
+    [InlineData("name: p\nplan:\n  steps:\n    - { function: a }\n    - { function: a }", "plan.steps[1].name", 5, "step 'a' is named twice (first as step 0)", null)]
+    [InlineData("name: p\nplan:\n  steps:\n    - { function: a, runs: tpu }", "plan.steps[0].runs", 4, "must be 'cpu' or 'gpu', got 'tpu'", null)]
+    [InlineData("name: p\nplan:\n  steps:\n    - { function: Bad_Name }", "plan.steps[0].function", 4, "must name a function", null)]
+    [InlineData("name: p\nplan:\n  steps: []", "plan.steps", 3, "must be a list of steps, got a list", null)]
+    [InlineData("name: p\nplan: { partial: true }", "plan.steps", 2, "required: the steps of the plan", null)]
+    [InlineData("name: p\nplan: { steps: [ { function: a } ], partial: maybe }", "plan.partial", 2, "must be true or false, got 'maybe'", null)]
+    [InlineData("name: p\nruntime: onnx\nplan: { steps: [ { function: a } ] }", "runtime", 2, "a plan has no 'runtime'", null)]
+    [InlineData(Onnx + "routes: { tid: x }", "routes", 4, "must be a list of { tid, bid } entries, got a mapping", "- { tid: ocr, bid: acme }")]
+    [InlineData(Onnx + "routes:\n  - { bid: acme }", "routes[0].tid", 5, "required: the task type this route serves", null)]
+    [InlineData(Onnx + "routes:\n  - { tid: a b }", "routes[0].tid", 5, "a task type must be letters, digits", null)]
+    [InlineData(Onnx + "routes:\n  - { tid: a }\n  - { tid: a }", "routes[1]", 6, "the route tid 'a' is given twice", null)]
+    [InlineData(Onnx + "instances: { batching: 8 }", "instances.batching", 4, "unknown key", "'batching' is a top-level key, not part of 'instances'")]
     // Wrong types.
     [InlineData(Onnx + "instances: { max: [1, 2] }", "instances.max", 4, "must be a whole number, got a list", null)]
     [InlineData(Onnx + "instances: { min: abc }", "instances.min", 4, "must be a whole number, got 'abc'", null)]
@@ -122,12 +142,9 @@ public class SpecParserErrorTests
     }
 
     [Theory]
-    [InlineData("batching")]
     [InlineData("triggers")]
     [InlineData("placement")]
     [InlineData("mounts")]
-    [InlineData("plan")]
-    [InlineData("routes")]
     [InlineData("command")]
     public void Parse_KeyOfALaterFeature_SaysNotSupportedYet(string key)
     {

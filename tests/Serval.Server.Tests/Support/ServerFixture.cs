@@ -111,6 +111,17 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         Assert.True(response.IsSuccessStatusCode, $"deploy of {name} failed: {(int)response.StatusCode} {body}");
     }
 
+    /// <summary>Deploys a dotnet function from a published folder (every file of it) and asserts it was accepted.</summary>
+    public async Task DeployPublishedAsync(string name, string publishDir, string handler, string extra = "")
+    {
+        var files = Directory.GetFiles(publishDir, "*", SearchOption.AllDirectories)
+            .Select(f => (Path.GetRelativePath(publishDir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
+            .ToArray();
+        using HttpResponseMessage response = await DeployBytesAsync($"name: {name}\nruntime: dotnet\nhandler: {handler}\n{extra}", files);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"deploy of {name} failed: {(int)response.StatusCode} {body}");
+    }
+
     /// <summary>Deploys a one-model onnx function and asserts it was accepted.</summary>
     public async Task DeployModelAsync(string name, string modelPath, string extra = "")
     {

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using Serval.TestSupport;
-
-namespace Serval.Instance.Tests.Support;
+namespace Serval.TestSupport;
 
 /// <summary>Publishes function projects the way a deploy does, into temp folders.</summary>
-internal static class DotnetCli
+public static class DotnetCli
 {
     /// <summary>The configuration the tests were built in (…/bin/Debug/net10.0/ → Debug).</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
@@ -23,7 +21,11 @@ internal static class DotnetCli
             (code, log) = await RunAsync("publish", path, "-c", Configuration, "-o", output, "--nologo", "-v", "quiet");
         }
 
-        Assert.True(code == 0, $"dotnet publish {project} failed:\n{log}");
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish {project} failed:\n{log}");
+        }
+
         return output;
     }
 
