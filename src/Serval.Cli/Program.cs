@@ -29,6 +29,8 @@ public static class Program
             LsCommand.Create(host),
             VersionsCommand.Create(host),
             InstancesCommand.Create(host),
+            JobsCommand.Create(host),
+            JobCommand.Create(host),
             RmCommand.Create(host),
             EvalOcrCommand.Create(host),
         };

@@ -6,6 +6,7 @@ using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Node.Processes;
+using Serval.Server.Async;
 using Serval.Server.Deployment;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
@@ -23,7 +24,7 @@ public static class ServalHost
     /// <summary>The application, configured but not started.</summary>
     public static WebApplication Build(ServalOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var invalid = options.Dispatch.Validate().Concat(options.Autoscaler.Validate()).ToList();
+        var invalid = options.Dispatch.Validate().Concat(options.Autoscaler.Validate()).Concat(options.Async.Validate()).ToList();
         if (invalid.Count > 0)
         {
             throw new ArgumentException("invalid settings: " + string.Join("; ", invalid));
@@ -76,6 +77,15 @@ public static class ServalHost
         services.AddSingleton<FunctionStats>();
         services.AddSingleton<Metrics>();
         services.AddSingleton<InvocationRecorder>();
+        services.AddSingleton(options.Async);
+        services.AddSingleton<IInvocationStore>(_ => new SqliteInvocationStore(Path.Combine(data, "async.db")));
+        services.AddSingleton<AsyncDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AsyncDispatcher>());
+        services.AddSingleton<AsyncInvocations>();
+        services.AddSingleton<WebhookDeliverer>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
+        services.AddSingleton<InvocationSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<InvocationSweeper>());
         services.AddSingleton<PlanRunner>();
         services.AddSingleton<RouteTable>();
 
@@ -84,10 +94,16 @@ public static class ServalHost
         app.MapFunctions();
         app.MapControl();
         app.MapMetrics();
+        app.MapInvocations();
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());
-        // Stop instances on shutdown (the container disposes the supervisor too; the second time does nothing).
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15)));
+        // On shutdown, first hand the asynchronous runs back to the queue (while their instances still
+        // answer), then stop instances (the container disposes the supervisor too; the second time does nothing).
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<AsyncDispatcher>().StopAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(15));
+            app.Services.GetRequiredService<InstanceSupervisor>().DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(15));
+        });
         app.Services.GetRequiredService<FunctionCatalog>().LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
         return app;
     }

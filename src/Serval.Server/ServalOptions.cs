@@ -37,6 +37,9 @@ public sealed record ServalOptions
     /// <summary>The dispatcher's queue limit, start back-off and hung grace (see <see cref="Dispatch.DispatchOptions"/>).</summary>
     public Dispatch.DispatchOptions Dispatch { get; init; } = new();
 
+    /// <summary>Asynchronous invocations: payload limit, leases, back-off, retention (see <see cref="Async.AsyncOptions"/>).</summary>
+    public Async.AsyncOptions Async { get; init; } = new();
+
     /// <summary>Time between autoscaling decisions (see <see cref="Scaling.ScalingLoopOptions.Tick"/>).</summary>
     public TimeSpan ScalingTick { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -64,8 +67,10 @@ public sealed record ServalOptions
                 "--max-body-mb" => options with { MaxBodyBytes = long.TryParse(Value(), out long mb) && mb > 0 ? mb << 20 : throw new ArgumentException($"--max-body-mb must be a positive number, got '{args[i]}'") },
                 "--max-package-mb" => options with { MaxPackageBytes = long.TryParse(Value(), out long pmb) && pmb > 0 ? pmb << 20 : throw new ArgumentException($"--max-package-mb must be a positive number, got '{args[i]}'") },
                 "--warm-pool" => options with { WarmPoolSize = int.TryParse(Value(), out int pool) && pool is >= 0 and <= 64 ? pool : throw new ArgumentException($"--warm-pool must be 0..64, got '{args[i]}'") },
+                "--async-max-payload-mb" => options with { Async = options.Async with { MaxPayloadBytes = long.TryParse(Value(), out long amb) && amb is > 0 and <= 2047 ? amb << 20 : throw new ArgumentException($"--async-max-payload-mb must be 1..2047, got '{args[i]}'") } },
+                "--async-retention-hours" => options with { Async = options.Async with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hours) && hours > 0 && hours <= 24 * 3650 ? TimeSpan.FromHours(hours) : throw new ArgumentException($"--async-retention-hours must be a positive number of hours, got '{args[i]}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --async-max-payload-mb N, --async-retention-hours N)"),
             };
         }
 

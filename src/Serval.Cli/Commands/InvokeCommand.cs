@@ -10,7 +10,9 @@ namespace Serval.Cli.Commands;
 
 /// <summary>
 /// <c>invoke NAME</c>: one inference over the Open Inference Protocol, with a JSON request file
-/// (<c>--data</c>) or raw tensor files (<c>INPUT=@FILE</c>, sent with the binary extension).
+/// (<c>--data</c>) or raw tensor files (<c>INPUT=@FILE</c>, sent with the binary extension); or a raw
+/// body to <c>POST /fn/NAME</c> (<c>--body FILE</c>). <c>--async</c> makes it a job: answered at once
+/// with the job's id.
 /// </summary>
 internal static class InvokeCommand
 {
@@ -35,10 +37,14 @@ internal static class InvokeCommand
             Description = "an input's datatype, INPUT=FP32 (default: the model's, else FP32)",
             HelpName = "INPUT=TYPE",
         };
-        var output = new Option<string?>("--output") { Description = "write the whole answer as JSON to this file", HelpName = "FILE" };
-        var command = new Command("invoke", "call a function over the Open Inference Protocol and print its outputs")
+        var output = new Option<string?>("--output") { Description = "write the whole answer to this file (JSON for tensors; the body as it is with --body)", HelpName = "FILE" };
+        var body = new Option<string?>("--body") { Description = "send this file as the raw body of POST /fn/NAME (a dotnet function's input)", HelpName = "FILE" };
+        var contentType = new Option<string?>("--content-type") { Description = "the --body's content type (default: from its extension, else application/octet-stream)", HelpName = "TYPE" };
+        var isAsync = new Option<bool>("--async") { Description = "run it as a job: print the job's id at once (follow it with job, job wait)" };
+        var key = new Option<string?>("--key") { Description = "with --async, an Idempotency-Key: the same key again returns the same job", HelpName = "KEY" };
+        var command = new Command("invoke", "call a function (over the Open Inference Protocol, or with a raw --body) and print its answer")
         {
-            name, inputs, version, data, shapes, datatypes, output,
+            name, inputs, version, data, shapes, datatypes, output, body, contentType, isAsync, key,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,22 +53,41 @@ internal static class InvokeCommand
             string model = $"v2/models/{ServalClient.Segment(fn)}" + (v is null ? "" : $"/versions/{ServalClient.Segment(v)}");
             string[] inputArgs = parse.GetValue(inputs) ?? [];
             string? dataFile = parse.GetValue(data);
+            string? bodyFile = parse.GetValue(body);
+            bool async = parse.GetValue(isAsync);
+            string? idempotencyKey = parse.GetValue(key);
             using var client = host.Connect(parse);
+
+            if (idempotencyKey is not null && !async)
+            {
+                throw new CliException("--key is for jobs: add --async");
+            }
+
+            if (bodyFile is not null && (dataFile is not null || inputArgs.Length > 0))
+            {
+                throw new CliException("give --body FILE, or the tensor inputs (INPUT=@FILE or --data FILE.json), not both");
+            }
 
             if (dataFile is not null && inputArgs.Length > 0)
             {
                 throw new CliException("give either --data FILE.json or INPUT=@FILE arguments, not both");
             }
 
-            if (dataFile is null && inputArgs.Length == 0)
+            if (bodyFile is null && dataFile is null && inputArgs.Length == 0)
             {
-                throw new CliException("give the inputs: INPUT=@FILE arguments (with --shape), or --data FILE.json");
+                throw new CliException("give the inputs: INPUT=@FILE arguments (with --shape), --data FILE.json, or --body FILE");
             }
 
-            var request = new HttpRequestMessage(HttpMethod.Post, model + "/infer");
-            if (dataFile is not null)
+            HttpRequestMessage request;
+            if (bodyFile is not null)
             {
-                request.Content = new ByteArrayContent(await ReadFileAsync(dataFile, "--data", ct));
+                string path = $"fn/{ServalClient.Segment(fn)}" + (v is null ? "" : $"?version={Uri.EscapeDataString(v)}");
+                request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(await ReadFileAsync(bodyFile, "--body", ct)) };
+                request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(parse.GetValue(contentType) ?? ContentTypeOf(bodyFile));
+            }
+            else if (dataFile is not null)
+            {
+                request = new HttpRequestMessage(HttpMethod.Post, model + "/infer") { Content = new ByteArrayContent(await ReadFileAsync(dataFile, "--data", ct)) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             }
             else
@@ -70,18 +95,37 @@ internal static class InvokeCommand
                 var tensors = await InvokeInputs.BuildAsync(
                     client, model, inputArgs, parse.GetValue(shapes) ?? [], parse.GetValue(datatypes) ?? [], ct);
                 var encoded = OipBinary.EncodeRequest(tensors);
-                request.Content = new ByteArrayContent(encoded.Body);
+                request = new HttpRequestMessage(HttpMethod.Post, model + "/infer") { Content = new ByteArrayContent(encoded.Body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(OipBinary.ContentType);
                 request.Headers.TryAddWithoutValidation(OipBinary.HeaderLengthName, encoded.HeaderLength.ToString());
             }
 
+            if (async)
+            {
+                request.Headers.Add(Jobs.TypeHeader, "async");
+                if (idempotencyKey is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Idempotency-Key", idempotencyKey);
+                }
+            }
+
             using var response = await client.SendAsync(request, ct);
             await ServalClient.EnsureSuccessAsync(response, ct);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(ct);
+            if (async)
+            {
+                return await AcceptedAsync(host, client, response, ct);
+            }
+
+            if (bodyFile is not null)
+            {
+                return await RawAnswerAsync(host, response, parse.GetValue(output), ct);
+            }
+
+            byte[] answerBytes = await response.Content.ReadAsByteArrayAsync(ct);
             OipMessage answer;
             try
             {
-                answer = OipBinary.Decode(body, HeaderLength(response));
+                answer = OipBinary.Decode(answerBytes, HeaderLength(response));
             }
             catch (FormatException e)
             {
@@ -104,6 +148,71 @@ internal static class InvokeCommand
         });
         return command;
     }
+
+    /// <summary>The job's id on its own line (for scripts), then how to follow it.</summary>
+    private static async Task<int> AcceptedAsync(CliHost host, ServalClient client, HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
+        {
+            throw new CliException($"expected 202 Accepted for an async invocation, got {(int)response.StatusCode}: is the platform older than async invocations?");
+        }
+
+        JsonElement accepted = await client.ReadJsonAsync(response, ct);
+        string id = JsonFields.Text(accepted, "id");
+        host.Console.Write(new Text(id + "\n"));
+        string replayed = JsonFields.Text(accepted, "replayed") == "true" ? $"the key names an existing job ({JsonFields.Text(accepted, "status")}); " : "";
+        host.Console.MarkupLine($"[dim]{Markup.Escape(replayed)}follow it: ./serval job {Markup.Escape(id)} · ./serval job wait {Markup.Escape(id)}[/]");
+        return 0;
+    }
+
+    /// <summary>A raw answer: JSON indented, text as it is, anything else summarised (and written whole with --output).</summary>
+    private static async Task<int> RawAnswerAsync(CliHost host, HttpResponseMessage response, string? outputFile, CancellationToken ct)
+    {
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        string type = response.Content.Headers.ContentType?.MediaType ?? "application/octet-stream";
+        if (outputFile is not null)
+        {
+            await File.WriteAllBytesAsync(outputFile, bytes, ct);
+        }
+
+        if (type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(bytes);
+                host.Console.Write(new Text(JsonSerializer.Serialize(document.RootElement, new JsonSerializerOptions { WriteIndented = true }) + "\n"));
+            }
+            catch (JsonException)
+            {
+                host.Console.Write(new Text(System.Text.Encoding.UTF8.GetString(bytes) + "\n"));
+            }
+        }
+        else if (type.StartsWith("text/", StringComparison.OrdinalIgnoreCase))
+        {
+            host.Console.Write(new Text(System.Text.Encoding.UTF8.GetString(bytes) + "\n"));
+        }
+        else
+        {
+            host.Console.MarkupLine($"[dim]{bytes.Length} bytes of {Markup.Escape(type)}{(outputFile is null ? ": save them with --output FILE" : $" written to {Markup.Escape(outputFile)}")}[/]");
+        }
+
+        if (Footer(response) is { Length: > 0 } footer)
+        {
+            host.Console.MarkupLine($"[dim]{Markup.Escape(footer)}[/]");
+        }
+
+        return 0;
+    }
+
+    /// <summary>A body file's content type from its extension.</summary>
+    private static string ContentTypeOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".json" => "application/json",
+        ".txt" => "text/plain",
+        ".png" => "image/png",
+        ".jpg" or ".jpeg" => "image/jpeg",
+        _ => "application/octet-stream",
+    };
 
     /// <summary>"version 3 · 12.4 ms · cold start · instance i-2 · request 8f2c" from the X-Serval-* headers.</summary>
     public static string Footer(HttpResponseMessage response)

@@ -1,7 +1,7 @@
 namespace Serval.Core.Specs;
 
 /// <summary>Edit distance for "did you mean" hints.</summary>
-internal static class EditDistance
+public static class EditDistance
 {
     /// <summary>
     /// Optimal string alignment distance, ignoring case: insertions, deletions, substitutions and

@@ -67,6 +67,9 @@ public sealed record FunctionSpec
     /// </summary>
     public string TimeZone { get; init; } = "UTC";
 
+    /// <summary><c>async</c>: retries, maximum age and destinations of asynchronous invocations (defaults when absent).</summary>
+    public AsyncSpec Async { get; init; } = new();
+
     /// <summary><c>batching: {max, delay, buckets}</c>: dynamic batching in the instance; null when off.</summary>
     public Batching.BatchingOptions? Batching { get; init; }
 

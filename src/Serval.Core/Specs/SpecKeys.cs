@@ -4,11 +4,13 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
     public static readonly string[] Resources = ["cpu", "memory", "gpu"];
+
+    public static readonly string[] Async = ["retries", "maxAge", "onSuccess", "onFailure"];
 
     public static readonly string[] Batching = ["max", "delay", "buckets"];
 
@@ -23,7 +25,7 @@ internal static class SpecKeys
 
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["async", "triggers", "placement", "mounts", "command"];
+        ["triggers", "placement", "mounts", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)
@@ -73,6 +75,7 @@ internal static class SpecKeys
         yield return ("", Top);
         yield return ("instances", Instances);
         yield return ("resources", Resources);
+        yield return ("async", Async);
         yield return ("batching", Batching);
         yield return ("plan", Plan);
     }

@@ -64,6 +64,7 @@ internal sealed partial class SpecReader(string file)
         TimeSpan? timeout = null;
         List<(ScheduleEntry Entry, YamlNode MinNode, string Field)> schedule = [];
         var timeZone = "UTC";
+        YamlNode? asyncNode = null;
         Batching.BatchingOptions? batching = null;
         PlanSpec? plan = null;
         IReadOnlyList<RouteSpec> routes = [];
@@ -87,12 +88,15 @@ internal sealed partial class SpecReader(string file)
                 case "env": env = ReadEnv(value); break;
                 case "schedule": schedule = ReadSchedule(value); break;
                 case "timezone": timeZone = ReadTimeZone(value) ?? timeZone; break;
+                case "async": asyncNode = value; break;
                 case "batching": batching = ReadBatching(value); break;
                 case "plan": plan = ReadPlan(value); break;
                 case "routes": routes = ReadRoutes(value); break;
             }
         }
 
+        // Read after the loop: a destination may not name the function itself, whatever the key order.
+        AsyncSpec asyncSpec = asyncNode is null ? new AsyncSpec() : ReadAsync(asyncNode, name);
         if (present.ContainsKey("plan"))
         {
             CheckPlanRules(present);
@@ -128,6 +132,7 @@ internal sealed partial class SpecReader(string file)
             Env = env,
             Schedule = schedule.Select(s => s.Entry).ToList(),
             TimeZone = timeZone,
+            Async = asyncSpec,
             Batching = batching,
             Plan = plan,
             Routes = routes,

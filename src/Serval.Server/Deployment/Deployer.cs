@@ -30,6 +30,11 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
             return Refused(parsed.Errors.Select(e => e.ToString()).ToList());
         }
 
+        if (CheckDestinations(spec) is { Count: > 0 } destinationErrors)
+        {
+            return Refused(destinationErrors);
+        }
+
         // Upload paths follow the same rules, and the same normalisation, as the paths the spec names.
         var paths = new HashSet<string>(StringComparer.Ordinal);
         var normalized = new List<UploadedFile>(files.Count);
@@ -106,6 +111,38 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
         await catalog.ChangeAsync(store => store.AddVersionAsync(spec.Name, versionDigest, specText, stored, metadata, time.GetUtcNow(), cancellationToken), cancellationToken)
             .ConfigureAwait(false);
         return new DeployResult(catalog.Functions[spec.Name].Latest, Created: true, null, []) { Warnings = warnings };
+    }
+
+    /// <summary>
+    /// A function destination must be deployed already, and read JSON: a model cannot. Named as
+    /// spec errors, at the key's line. (A function deleted later makes its deliveries fail, with why.)
+    /// </summary>
+    private List<string> CheckDestinations(FunctionSpec spec)
+    {
+        var errors = new List<string>();
+        var functions = catalog.Functions;
+        foreach (var (field, destination) in spec.Async.Destinations())
+        {
+            if (destination.Kind != DestinationKind.Function)
+            {
+                continue;
+            }
+
+            int line = spec.Lines.GetValueOrDefault(field, 1), column = spec.Columns.GetValueOrDefault(field, 1);
+            if (!functions.TryGetValue(destination.Target, out DeployedFunction? target))
+            {
+                string? near = EditDistance.Nearest(destination.Target, functions.Keys);
+                errors.Add(new SpecError("serval.yaml", line, column, field, $"no function named '{destination.Target}' is deployed",
+                    near is not null ? $"did you mean '{near}'?" : "deploy the destination function first").ToString());
+            }
+            else if (target.Latest.Spec.Runtime == RuntimeKind.Onnx)
+            {
+                errors.Add(new SpecError("serval.yaml", line, column, field, $"'{destination.Target}' is an onnx function: a destination receives a JSON record, which a model cannot read",
+                    "send the record to a dotnet function or a webhook URL").ToString());
+            }
+        }
+
+        return errors;
     }
 
     private static DeployResult Refused(IReadOnlyList<string> errors) =>

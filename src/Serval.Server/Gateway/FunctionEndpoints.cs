@@ -5,6 +5,7 @@ using Microsoft.Extensions.Primitives;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
 using Serval.Onnx;
+using Serval.Server.Async;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
@@ -72,10 +73,19 @@ public static class FunctionEndpoints
             return;
         }
 
-        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, services.GetRequiredService<ServalOptions>().MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var options = services.GetRequiredService<ServalOptions>();
+        var (isAsync, typeError) = AsyncAccept.InvocationType(context.Request);
+        var (key, keyError) = AsyncAccept.IdempotencyKey(context.Request, isAsync);
+        if ((typeError ?? keyError) is { } headerError)
+        {
+            await Errors.WriteAsync(context, 400, headerError).ConfigureAwait(false);
+            return;
+        }
+
+        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, AsyncAccept.BodyLimit(options, isAsync), context.RequestAborted).ConfigureAwait(false);
         if (pooled is null)
         {
-            await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
+            await Errors.WriteAsync(context, 413, AsyncAccept.TooLarge(context.Request, options, isAsync, tooLarge!)).ConfigureAwait(false);
             return;
         }
 
@@ -131,6 +141,12 @@ public static class FunctionEndpoints
         else
         {
             request = new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
+        }
+
+        if (isAsync)
+        {
+            await AsyncAccept.AcceptAsync(context, deployed, new StoredRequest(route, contentType, AsyncAccept.KeptHeaders(context.Request), body), key).ConfigureAwait(false);
+            return;
         }
 
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Globalization;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
 using Serval.Onnx;
+using Serval.Server.Async;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
@@ -74,10 +75,18 @@ public static class OipEndpoints
             return;
         }
 
-        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, options.MaxBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var (isAsync, typeError) = AsyncAccept.InvocationType(context.Request);
+        var (key, keyError) = AsyncAccept.IdempotencyKey(context.Request, isAsync);
+        if ((typeError ?? keyError) is { } headerError)
+        {
+            await Errors.WriteAsync(context, 400, headerError).ConfigureAwait(false);
+            return;
+        }
+
+        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, AsyncAccept.BodyLimit(options, isAsync), context.RequestAborted).ConfigureAwait(false);
         if (pooled is null)
         {
-            await Errors.WriteAsync(context, 413, tooLarge!).ConfigureAwait(false);
+            await Errors.WriteAsync(context, 413, AsyncAccept.TooLarge(context.Request, options, isAsync, tooLarge!)).ConfigureAwait(false);
             return;
         }
 
@@ -99,6 +108,13 @@ public static class OipEndpoints
         if (request is null)
         {
             await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
+            return;
+        }
+
+        if (isAsync)
+        {
+            var stored = new StoredRequest(AsyncRequests.OipRoute, context.Request.ContentType ?? "application/json", AsyncAccept.KeptHeaders(context.Request), body.Memory);
+            await AsyncAccept.AcceptAsync(context, deployed, stored, key).ConfigureAwait(false);
             return;
         }
 

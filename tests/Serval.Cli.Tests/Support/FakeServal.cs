@@ -9,6 +9,9 @@ namespace Serval.Cli.Tests.Support;
 /// <summary>A request the fake server received.</summary>
 internal sealed record ReceivedRequest(string Method, string Path, NameValueCollection Headers, string? ContentType, byte[] Body)
 {
+    /// <summary>The query string, with its '?' (empty when none).</summary>
+    public string Query { get; init; } = "";
+
     public string BodyText => Encoding.UTF8.GetString(Body);
 }
 
@@ -103,7 +106,10 @@ internal sealed class FakeServal : IDisposable
             using var body = new MemoryStream();
             await context.Request.InputStream.CopyToAsync(body);
             var request = new ReceivedRequest(
-                context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, context.Request.ContentType, body.ToArray());
+                context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, context.Request.ContentType, body.ToArray())
+            {
+                Query = context.Request.Url.Query,
+            };
             Requests.Enqueue(request);
 
             var answer = _answers.TryGetValue((request.Method, request.Path), out var respond)

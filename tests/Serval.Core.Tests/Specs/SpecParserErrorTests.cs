@@ -22,7 +22,7 @@ public class SpecParserErrorTests
     [InlineData(Onnx + "memory: 2Gi", "memory", 4, "unknown key", "'memory' goes under 'resources', as in resources: { memory: ... }")]
     [InlineData(Onnx + "max: 3", "max", 4, "unknown key", "'max' goes under 'instances'")]
     [InlineData(Onnx + "instances: { timeout: 5s }", "instances.timeout", 4, "unknown key", "'timeout' is a top-level key, not part of 'instances'")]
-    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, batching, plan, routes")]
+    [InlineData(Onnx + "foo: 1", "foo", 4, "unknown key", "known keys: name, runtime, model, models, handler, entry, description, instances, resources, timeout, env, schedule, timezone, batching, plan, routes, async")]
     [InlineData(Onnx + "resources: { disk: 1Gi }", "resources.disk", 4, "unknown key", "known keys of 'resources': cpu, memory, gpu")]
     // Keys of later features.
     [InlineData(Dotnet + "batching: { max: 8, delay: 5ms }", "batching.max", 4, "a batch of 8 needs 8 invocations in one instance at once, but instances.concurrency is 4", "concurrency: 8")]
@@ -142,7 +142,6 @@ public class SpecParserErrorTests
     }
 
     [Theory]
-    [InlineData("async")]
     [InlineData("triggers")]
     [InlineData("placement")]
     [InlineData("mounts")]

@@ -184,7 +184,7 @@ public sealed class DotnetInstanceTests(PackagesFixture packages) : IClassFixtur
     }
 
     [Theory]
-    [InlineData("Serval.Instance.TestHandlers.Absent", "'Serval.Instance.TestHandlers.dll' has no type 'Serval.Instance.TestHandlers.Absent'; its handler classes are Serval.Instance.TestHandlers.FailingConstructor, Serval.Instance.TestHandlers.Parameterless, Serval.Instance.TestHandlers.Probe")]
+    [InlineData("Serval.Instance.TestHandlers.Absent", "'Serval.Instance.TestHandlers.dll' has no type 'Serval.Instance.TestHandlers.Absent'; its handler classes are Serval.Instance.TestHandlers.AlwaysFail, Serval.Instance.TestHandlers.Echo, Serval.Instance.TestHandlers.FailingConstructor, Serval.Instance.TestHandlers.Flaky, Serval.Instance.TestHandlers.NoOp, Serval.Instance.TestHandlers.Parameterless, Serval.Instance.TestHandlers.Probe, Serval.Instance.TestHandlers.Slow")]
     [InlineData("Serval.Instance.TestHandlers.NotAHandler", "'Serval.Instance.TestHandlers.NotAHandler' does not implement Serval.Sdk.IFunctionHandler")]
     [InlineData("Serval.Instance.TestHandlers.FailingConstructor", "the constructor of 'Serval.Instance.TestHandlers.FailingConstructor' failed: System.IO.InvalidDataException: hello-dotnet cannot start: settings.json is missing")]
     public async Task Check_BadHandler_FailsWithClearMessage(string handler, string message)

@@ -109,6 +109,14 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
             .Select(f => (Path.GetRelativePath(publishDir, f).Replace('\\', '/'), File.ReadAllBytes(f)))
             .ToArray();
 
+    /// <summary>Deploys a handler of tests/Serval.Instance.TestHandlers (<c>NoOp</c>, <c>Flaky</c>...) as a dotnet function and asserts it was accepted.</summary>
+    public async Task DeployHandlerAsync(string name, string handler, string extra = "", RunLog? runs = null)
+    {
+        using HttpResponseMessage response = await DeployBytesAsync(TestHandlers.Spec(name, handler, extra), [.. TestHandlers.Files(), .. runs is null ? [] : new[] { runs.File }]);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"deploy of {name} failed: {(int)response.StatusCode} {body}");
+    }
+
     /// <summary>Deploys a dotnet function from a published folder (every file of it) and asserts it was accepted.</summary>
     public async Task DeployPublishedAsync(string name, string publishDir, string handler, string extra = "")
     {

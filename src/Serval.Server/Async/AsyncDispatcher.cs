@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Serval.Core.Async;
+using Serval.Core.Wire;
+using Serval.Node.Instances;
+using Serval.Server.Dispatch;
+using Serval.Server.Functions;
+using Serval.Server.Monitoring;
+
+namespace Serval.Server.Async;
+
+/// <summary>
+/// Runs stored asynchronous invocations: claims due ones per function (never more than the
+/// function's <c>instances.max × concurrency</c> at once), sends each through the
+/// <see cref="Dispatcher"/> like any request (so the autoscaler sees the load), renews the leases of
+/// those it holds, and records each run's end. <see cref="TickAsync"/> is one step of the loop.
+/// </summary>
+public sealed partial class AsyncDispatcher : IHostedService
+{
+    private readonly IInvocationStore _store;
+    private readonly FunctionCatalog _catalog;
+    private readonly Dispatcher _dispatcher;
+    private readonly InvocationRecorder _recorder;
+    private readonly Metrics _metrics;
+    private readonly AsyncOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AsyncDispatcher> _log;
+    private readonly Wakeup _wakeup = new();
+    private readonly ConcurrentDictionary<string, byte> _hot = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Run> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<string, DateTimeOffset> _retries = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private DateTimeOffset _nextPoll;
+    private DateTimeOffset _nextRenewal;
+    private Task? _loop;
+
+    /// <summary>Creates the dispatcher; <see cref="StartAsync"/> starts its loop.</summary>
+    public AsyncDispatcher(IInvocationStore store, FunctionCatalog catalog, Dispatcher dispatcher, InvocationRecorder recorder, Metrics metrics, AsyncOptions options, TimeProvider time, ILogger<AsyncDispatcher> log)
+    {
+        _store = store;
+        _catalog = catalog;
+        _dispatcher = dispatcher;
+        _recorder = recorder;
+        _metrics = metrics;
+        _options = options;
+        _time = time;
+        _log = log;
+        Owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}"[..^24];
+    }
+
+    /// <summary>This platform's name on the leases it takes (host, process, a random part).</summary>
+    public string Owner { get; }
+
+    /// <summary>Invocations this platform holds now (running, or their end being written).</summary>
+    public int Held => _held.Count;
+
+    /// <summary>Raised when a run's end queued a webhook delivery.</summary>
+    public event Action? WebhookQueued;
+
+    /// <summary>Tells the loop <paramref name="function"/> has new work.</summary>
+    public void Notify(string function)
+    {
+        _hot[function] = 0;
+        _wakeup.Set();
+    }
+
+    /// <summary>Stops the run of <paramref name="id"/> if this platform runs it; it then ends Cancelled.</summary>
+    public bool Cancel(string id)
+    {
+        if (!_held.TryGetValue(id, out Run? run))
+        {
+            return false;
+        }
+
+        run.Cancel();
+        return true;
+    }
+
+    /// <summary>One step: renew leases, look for due work, claim what the functions have room for.</summary>
+    /// <returns>How long the loop may sleep if nothing wakes it.</returns>
+    public async Task<TimeSpan> TickAsync()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (now >= _nextRenewal)
+        {
+            _nextRenewal = now + _options.Lease / 3;
+            await RenewAsync(now).ConfigureAwait(false);
+        }
+
+        if (now >= _nextPoll)
+        {
+            _nextPoll = now + _options.PollInterval;
+            foreach (string function in await _store.RecoverAsync(now).ConfigureAwait(false))
+            {
+                _hot[function] = 0;
+            }
+
+            foreach (string function in await _store.DueFunctionsAsync(now).ConfigureAwait(false))
+            {
+                _hot[function] = 0;
+            }
+        }
+
+        DateTimeOffset wakeAt = _nextPoll < _nextRenewal ? _nextPoll : _nextRenewal;
+        lock (_retries)
+        {
+            while (_retries.TryPeek(out string? function, out DateTimeOffset due))
+            {
+                if (due > now)
+                {
+                    wakeAt = due < wakeAt ? due : wakeAt;
+                    break;
+                }
+
+                _retries.Dequeue();
+                _hot[function] = 0;
+            }
+        }
+
+        if (!_stopping.IsCancellationRequested)
+        {
+            foreach (string function in _hot.Keys)
+            {
+                await ClaimAsync(function, now).ConfigureAwait(false);
+            }
+        }
+
+        return wakeAt - now;
+    }
+
+    private async Task ClaimAsync(string function, DateTimeOffset now)
+    {
+        if (!_hot.TryRemove(function, out _))
+        {
+            return;
+        }
+
+        if (!_catalog.Functions.TryGetValue(function, out DeployedFunction? deployed))
+        {
+            int failed = await _store.FailQueuedAsync(function, $"function '{function}' was deleted before the invocation could complete", now).ConfigureAwait(false);
+            if (failed > 0)
+            {
+                LogDeletedFunction(failed, function);
+            }
+
+            return;
+        }
+
+        var instances = deployed.Latest.Spec.Instances;
+        int free = instances.Max * instances.Concurrency - _inFlight.GetValueOrDefault(function);
+        if (free <= 0)
+        {
+            _hot[function] = 0; // woken again when a run ends
+            return;
+        }
+
+        IReadOnlyList<ClaimedInvocation> claimed = await _store.ClaimAsync(function, free, Owner, now, now + _options.Lease).ConfigureAwait(false);
+        if (claimed.Count == free)
+        {
+            _hot[function] = 0; // there may be more
+        }
+
+        foreach (ClaimedInvocation invocation in claimed)
+        {
+            _inFlight.AddOrUpdate(function, 1, (_, n) => n + 1);
+            var run = new Run(CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+            _held[invocation.Id] = run;
+            _ = Task.Run(() => RunAsync(invocation, run));
+        }
+    }
+
+    private async Task RenewAsync(DateTimeOffset now)
+    {
+        if (_held.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (string id in await _store.RenewAsync(Owner, _held.Keys, now + _options.Lease).ConfigureAwait(false))
+            {
+                Cancel(id); // asked for through another platform
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogRenewFailed(e);
+        }
+    }
+
+    private async Task RunAsync(ClaimedInvocation invocation, Run run)
+    {
+        Completion completion;
+        try
+        {
+            completion = await ExecuteAsync(invocation, run).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogRunFailed(e, invocation.Id);
+            DateTimeOffset now = _time.GetUtcNow();
+            completion = new Completion(invocation.Id, invocation.Attempt, now, InvocationStatus.Queued, now + _options.Retry.BaseDelay, $"the platform failed to run it: {e.Message}", ErrorClass.System, "");
+        }
+        finally
+        {
+            run.Dispose();
+            _inFlight.AddOrUpdate(invocation.Function, 0, (_, n) => n - 1);
+            _hot[invocation.Function] = 0;
+            _wakeup.Set();
+        }
+
+        try
+        {
+            await FinishAsync(invocation, completion).ConfigureAwait(false);
+        }
+        finally
+        {
+            _held.TryRemove(invocation.Id, out _);
+            run.Finished.TrySetResult();
+        }
+    }
+
+    private async Task FinishAsync(ClaimedInvocation invocation, Completion completion)
+    {
+        // A store that fails now is likely to fail for good; three tries, then the lease lapses and
+        // the invocation is run again (at least once, never lost).
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (!await _store.CompleteAsync(completion, Owner).ConfigureAwait(false))
+                {
+                    LogLeaseLost(invocation.Id);
+                    return;
+                }
+
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && attempt < 3)
+            {
+                LogCompleteFailed(e, invocation.Id);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
+            }
+        }
+
+        if (completion.Status == InvocationStatus.Queued && completion.Due is { } due)
+        {
+            lock (_retries)
+            {
+                _retries.Enqueue(invocation.Function, due);
+            }
+
+            _wakeup.Set();
+        }
+        else if (completion.Status.IsFinal())
+        {
+            _metrics.Count("serval_async_invocations_total", "Asynchronous invocations ended, by final status.",
+                Metrics.Labels(invocation.Function, invocation.Version, ("status", completion.Status.ToString())));
+        }
+
+        if (completion.Delivery?.Submission is { } submission)
+        {
+            Notify(submission.Function);
+        }
+        else if (completion.Delivery is { Kind: Core.Specs.DestinationKind.Webhook })
+        {
+            WebhookQueued?.Invoke();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop ??= Task.Run(LoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Stops claiming, interrupts the runs (they go back to the queue at once, their attempt marked
+    /// interrupted) and waits, bounded, for their ends to be written. Safe to call twice.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+
+        if (_loop is { } loop)
+        {
+            await loop.ConfigureAwait(false);
+        }
+
+        try
+        {
+            await Task.WhenAll(_held.Values.Select(r => r.Finished.Task)).WaitAsync(TimeSpan.FromSeconds(10), _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Their leases lapse and they run again after the restart.
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        CancellationToken stop = _stopping.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            Task armed = _wakeup.Arm();
+            TimeSpan sleep;
+            try
+            {
+                sleep = await TickAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogTickFailed(e);
+                sleep = _options.PollInterval;
+            }
+
+            try
+            {
+                await Wakeup.WaitAsync(armed, sleep, _time, stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One run: its cancellation (by request, or the platform stopping).</summary>
+    private sealed class Run(CancellationTokenSource cancellation) : IDisposable
+    {
+        private volatile bool _cancelled;
+
+        public CancellationToken Token => cancellation.Token;
+
+        /// <summary>Set once the run's end is written (or given up).</summary>
+        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>True when the user asked for it to be cancelled.</summary>
+        public bool Cancelled => _cancelled;
+
+        public void Cancel()
+        {
+            _cancelled = true;
+            try
+            {
+                cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run ended meanwhile.
+            }
+        }
+
+        public void Dispose() => cancellation.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} queued invocations of {Function} failed: the function was deleted")]
+    private partial void LogDeletedFunction(int count, string function);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "renewing the leases of running invocations failed")]
+    private partial void LogRenewFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "running invocation {Id} failed in the platform")]
+    private partial void LogRunFailed(Exception e, string id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "invocation {Id}: its lease passed to another platform before its run ended; that platform runs it")]
+    private partial void LogLeaseLost(string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "recording the end of invocation {Id} failed")]
+    private partial void LogCompleteFailed(Exception e, string id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "an async dispatch step failed")]
+    private partial void LogTickFailed(Exception e);
+}
