@@ -31,7 +31,7 @@ public sealed partial class AsyncDispatcher
         AsyncSpec spec = version.Spec.Async;
         if (RetryPolicy.IsExpired(spec, c.Created, now))
         {
-            return Ended(c, version, now, InvocationStatus.Expired, RetryPolicy.ExpiredReason(spec), RetryPolicy.EventAgeExceeded, 0, null, null, null, "") with { Ran = false };
+            return Ended(c, version, now, InvocationStatus.Expired, RetryPolicy.ExpiredReason(spec), RetryPolicy.EventAgeExceeded, 0, null, null, null, "", ran: false);
         }
 
         var (request, oip, badInput) = AsyncRequests.Build(version, c.Id, c.Attempt, c.Request);
@@ -110,19 +110,21 @@ public sealed partial class AsyncDispatcher
 
     /// <summary>A final end, with the record for the destination its status calls for.</summary>
     private Completion Ended(ClaimedInvocation c, DeployedVersion version, DateTimeOffset now, InvocationStatus status, string? reason, string condition,
-        int statusCode, string? error, ErrorClass? errorClass, StoredResult? answer, string instance)
+        int statusCode, string? error, ErrorClass? errorClass, StoredResult? answer, string instance, bool ran = true)
     {
         AsyncSpec spec = version.Spec.Async;
         Destination? destination = status == InvocationStatus.Succeeded ? spec.OnSuccess : spec.OnFailure;
         NewDelivery? delivery = null;
         if (destination is not null)
         {
-            var facts = new RecordFacts(c.Id, c.Function, c.Version, condition, c.Attempt, now, c.Request, statusCode, error, errorClass?.Name(), answer);
+            int runs = ran ? c.Attempt : c.Attempt - 1;
+            var facts = new RecordFacts(c.Id, c.Function, c.Version, condition, runs, now, c.Request, statusCode, error, errorClass?.Name(), answer);
             delivery = Delivery(c, destination, condition, DestinationRecords.Build(facts), now);
         }
 
         return new Completion(c.Id, c.Attempt, now, status, null, error, errorClass, instance)
         {
+            Ran = ran,
             Reason = reason,
             Condition = condition,
             Result = answer,

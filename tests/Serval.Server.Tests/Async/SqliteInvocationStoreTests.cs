@@ -37,6 +37,17 @@ public sealed class SqliteInvocationStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Insert_OneFailingWriteInABatch_FailsAloneTheOthersCommit()
+    {
+        // The same id twice breaks the unique id: that write fails, the ones batched with it do not.
+        Task<InsertResult>[] writes = [.. Enumerable.Range(0, 50).Select(i => _store.InsertAsync(New(i == 25 ? "id-24" : $"id-{i}")))];
+        await Task.WhenAll(writes.Select(w => w.ContinueWith(_ => { }, TaskScheduler.Default)));
+
+        Assert.Equal(1, writes.Count(w => w.IsFaulted));
+        Assert.Equal(49, (await _store.ListAsync(new InvocationQuery("fn", null, 1000, null))).Count);
+    }
+
+    [Fact]
     public async Task Insert_BodyAtTheStartOfALargerPooledArray_StoresOnlyItsLength()
     {
         byte[] pooled = new byte[100];
