@@ -143,9 +143,9 @@ public sealed partial class AsyncDispatcher
             };
         }
 
-        if (_stopping.IsCancellationRequested)
+        if (_stopping.IsCancellationRequested && result.Outcome.Error is not null)
         {
-            result.Outcome.Release();
+            // Cut short by the platform stopping (an answer that came in time is kept).
             return new Completion(c.Id, c.Attempt, now, InvocationStatus.Queued, now, "interrupted: the platform stopped", ErrorClass.System, result.InstanceId);
         }
 

@@ -74,6 +74,18 @@ public sealed partial class AsyncDispatcher : IHostedService
         return true;
     }
 
+    /// <summary>Stops every run of <paramref name="function"/> this platform holds (the function was deleted).</summary>
+    public void CancelFunction(string function)
+    {
+        foreach (AsyncRun run in _held.Values)
+        {
+            if (run.Function == function)
+            {
+                run.Cancel();
+            }
+        }
+    }
+
     /// <summary>One step: renew leases, look for due work, claim what the functions have room for.</summary>
     /// <returns>How long the loop may sleep if nothing wakes it.</returns>
     public async Task<TimeSpan> TickAsync()
@@ -135,7 +147,7 @@ public sealed partial class AsyncDispatcher : IHostedService
 
         if (!_catalog.Functions.TryGetValue(function, out DeployedFunction? deployed))
         {
-            int failed = await _store.FailQueuedAsync(function, $"function '{function}' was deleted before the invocation could complete", now).ConfigureAwait(false);
+            int failed = await _store.FailFunctionAsync(function, AsyncInvocations.DeletedReason(function), now).ConfigureAwait(false);
             if (failed > 0)
             {
                 LogDeletedFunction(failed, function);
@@ -161,7 +173,7 @@ public sealed partial class AsyncDispatcher : IHostedService
         foreach (ClaimedInvocation invocation in claimed)
         {
             _inFlight.AddOrUpdate(function, 1, (_, n) => n + 1);
-            var run = new AsyncRun(CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+            var run = new AsyncRun(function, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
             _held[invocation.Id] = run;
             _ = Task.Run(() => RunAsync(invocation, run));
         }
@@ -257,7 +269,7 @@ public sealed partial class AsyncDispatcher : IHostedService
     [LoggerMessage(Level = LogLevel.Error, Message = "running invocation {Id} failed in the platform")]
     private partial void LogRunFailed(Exception e, string id);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "invocation {Id}: its lease passed to another platform before its run ended; that platform runs it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "invocation {Id}: the end of its run was not recorded: this platform no longer held it (its lease expired, or it was ended meanwhile)")]
     private partial void LogLeaseLost(string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "recording the end of invocation {Id} failed")]

@@ -1,8 +1,11 @@
 namespace Serval.Server.Async;
 
 /// <summary>One run of a claimed invocation: its cancellation (by request, or the platform stopping) and its end.</summary>
-internal sealed class AsyncRun(CancellationTokenSource cancellation) : IDisposable
+internal sealed class AsyncRun(string function, CancellationTokenSource cancellation) : IDisposable
 {
+    /// <summary>The invocation's function.</summary>
+    public string Function => function;
+
     private volatile bool _cancelled;
 
     /// <summary>Cancelled when the run should stop.</summary>

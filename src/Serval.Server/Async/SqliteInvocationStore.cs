@@ -127,10 +127,21 @@ public sealed partial class SqliteInvocationStore : IInvocationStore
         });
 
     /// <inheritdoc/>
-    public Task<int> FailQueuedAsync(string function, string reason, DateTimeOffset now) =>
+    public Task<int> FailFunctionAsync(string function, string reason, DateTimeOffset now) =>
         _writer.Enqueue(writer =>
         {
-            SqliteCommand fail = writer.Command("UPDATE invocations SET status = 3, ended = $now, reason = $reason, condition = 'FunctionMissing' WHERE function = $function AND status = 0");
+            SqliteCommand attempts = writer.Command("""
+                UPDATE attempts SET ended = $now, error = $reason, error_class = 'system'
+                WHERE ended IS NULL AND invocation IN (SELECT id FROM invocations WHERE function = $function AND status = 1)
+                """);
+            attempts.Parameters.AddWithValue("$now", Ms(now));
+            attempts.Parameters.AddWithValue("$reason", reason);
+            attempts.Parameters.AddWithValue("$function", function);
+            attempts.ExecuteNonQuery();
+            SqliteCommand fail = writer.Command("""
+                UPDATE invocations SET status = 3, ended = $now, reason = $reason, condition = 'FunctionMissing', lease_owner = NULL, lease_expiry = NULL
+                WHERE function = $function AND status IN (0, 1)
+                """);
             fail.Parameters.AddWithValue("$now", Ms(now));
             fail.Parameters.AddWithValue("$reason", reason);
             fail.Parameters.AddWithValue("$function", function);
