@@ -6,6 +6,7 @@ using Serval.Node.Instances;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
+using Serval.Server.Monitoring;
 
 namespace Serval.Server.Async;
 
@@ -15,7 +16,87 @@ public sealed partial class AsyncDispatcher
     /// <summary>The condition of a success, in destination records.</summary>
     public const string Success = "Success";
 
-    private async Task<Completion> ExecuteAsync(ClaimedInvocation c, Run run)
+    private async Task RunAsync(ClaimedInvocation invocation, AsyncRun run)
+    {
+        Completion completion;
+        try
+        {
+            completion = await ExecuteAsync(invocation, run).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogRunFailed(e, invocation.Id);
+            DateTimeOffset now = _time.GetUtcNow();
+            completion = new Completion(invocation.Id, invocation.Attempt, now, InvocationStatus.Queued, now + _options.Retry.BaseDelay, $"the platform failed to run it: {e.Message}", ErrorClass.System, "");
+        }
+        finally
+        {
+            run.Dispose();
+            _inFlight.AddOrUpdate(invocation.Function, 0, (_, n) => n - 1);
+            _hot[invocation.Function] = 0;
+            _wakeup.Set();
+        }
+
+        try
+        {
+            await FinishAsync(invocation, completion).ConfigureAwait(false);
+        }
+        finally
+        {
+            _held.TryRemove(invocation.Id, out _);
+            run.Finished.TrySetResult();
+        }
+    }
+
+    private async Task FinishAsync(ClaimedInvocation invocation, Completion completion)
+    {
+        // A store that fails now is likely to fail for good; three tries, then the lease lapses and
+        // the invocation is run again (at least once, never lost).
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (!await _store.CompleteAsync(completion, Owner).ConfigureAwait(false))
+                {
+                    LogLeaseLost(invocation.Id);
+                    return;
+                }
+
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException && attempt < 3)
+            {
+                LogCompleteFailed(e, invocation.Id);
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
+            }
+        }
+
+        if (completion.Status == InvocationStatus.Queued && completion.Due is { } due)
+        {
+            lock (_retries)
+            {
+                _retries.Enqueue(invocation.Function, due);
+            }
+
+            _wakeup.Set();
+        }
+        else if (completion.Status.IsFinal())
+        {
+            _metrics.Count("serval_async_invocations_total", "Asynchronous invocations ended, by final status.",
+                Metrics.Labels(invocation.Function, invocation.Version, ("status", completion.Status.ToString())));
+        }
+
+        if (completion.Delivery?.Submission is { } submission)
+        {
+            Notify(submission.Function);
+        }
+        else if (completion.Delivery is { Kind: Core.Specs.DestinationKind.Webhook })
+        {
+            WebhookQueued?.Invoke();
+        }
+    }
+
+    private async Task<Completion> ExecuteAsync(ClaimedInvocation c, AsyncRun run)
     {
         DateTimeOffset now = _time.GetUtcNow();
         if (_catalog.Functions.GetValueOrDefault(c.Function)?.Find(c.Version) is not { } version)
@@ -31,7 +112,7 @@ public sealed partial class AsyncDispatcher
         AsyncSpec spec = version.Spec.Async;
         if (RetryPolicy.IsExpired(spec, c.Created, now))
         {
-            return Ended(c, version, now, InvocationStatus.Expired, RetryPolicy.ExpiredReason(spec), RetryPolicy.EventAgeExceeded, 0, null, null, null, "") with { Ran = false };
+            return Ended(c, version, now, InvocationStatus.Expired, RetryPolicy.ExpiredReason(spec), RetryPolicy.EventAgeExceeded, 0, null, null, null, "", ran: false);
         }
 
         var (request, oip, badInput) = AsyncRequests.Build(version, c.Id, c.Attempt, c.Request);
@@ -62,9 +143,9 @@ public sealed partial class AsyncDispatcher
             };
         }
 
-        if (_stopping.IsCancellationRequested)
+        if (_stopping.IsCancellationRequested && result.Outcome.Error is not null)
         {
-            result.Outcome.Release();
+            // Cut short by the platform stopping (an answer that came in time is kept).
             return new Completion(c.Id, c.Attempt, now, InvocationStatus.Queued, now, "interrupted: the platform stopped", ErrorClass.System, result.InstanceId);
         }
 
@@ -110,19 +191,21 @@ public sealed partial class AsyncDispatcher
 
     /// <summary>A final end, with the record for the destination its status calls for.</summary>
     private Completion Ended(ClaimedInvocation c, DeployedVersion version, DateTimeOffset now, InvocationStatus status, string? reason, string condition,
-        int statusCode, string? error, ErrorClass? errorClass, StoredResult? answer, string instance)
+        int statusCode, string? error, ErrorClass? errorClass, StoredResult? answer, string instance, bool ran = true)
     {
         AsyncSpec spec = version.Spec.Async;
         Destination? destination = status == InvocationStatus.Succeeded ? spec.OnSuccess : spec.OnFailure;
         NewDelivery? delivery = null;
         if (destination is not null)
         {
-            var facts = new RecordFacts(c.Id, c.Function, c.Version, condition, c.Attempt, now, c.Request, statusCode, error, errorClass?.Name(), answer);
+            int runs = ran ? c.Attempt : c.Attempt - 1;
+            var facts = new RecordFacts(c.Id, c.Function, c.Version, condition, runs, now, c.Request, statusCode, error, errorClass?.Name(), answer);
             delivery = Delivery(c, destination, condition, DestinationRecords.Build(facts), now);
         }
 
         return new Completion(c.Id, c.Attempt, now, status, null, error, errorClass, instance)
         {
+            Ran = ran,
             Reason = reason,
             Condition = condition,
             Result = answer,
@@ -149,7 +232,7 @@ public sealed partial class AsyncDispatcher
             return new NewDelivery(destination.Target, DestinationKind.Function, condition, record, null, $"no function named '{destination.Target}' is deployed");
         }
 
-        var request = new StoredRequest("", "application/json", SqliteInvocationStore.EmptyHeaders, record);
+        var request = new StoredRequest("", "application/json", StoredRequest.NoHeaders, record);
         var submission = new NewInvocation(AsyncInvocations.NewId(now), target.Function, target.Version, request, now, "destination", c.Id, c.Depth + 1, null, null);
         return new NewDelivery(destination.Target, DestinationKind.Function, condition, record, submission, null);
     }

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
-using Serval.Core.Async;
-using Serval.Core.Wire;
-using Serval.Node.Instances;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Monitoring;
@@ -27,7 +24,7 @@ public sealed partial class AsyncDispatcher : IHostedService
     private readonly ILogger<AsyncDispatcher> _log;
     private readonly Wakeup _wakeup = new();
     private readonly ConcurrentDictionary<string, byte> _hot = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Run> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AsyncRun> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.Ordinal);
     private readonly PriorityQueue<string, DateTimeOffset> _retries = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -68,13 +65,25 @@ public sealed partial class AsyncDispatcher : IHostedService
     /// <summary>Stops the run of <paramref name="id"/> if this platform runs it; it then ends Cancelled.</summary>
     public bool Cancel(string id)
     {
-        if (!_held.TryGetValue(id, out Run? run))
+        if (!_held.TryGetValue(id, out AsyncRun? run))
         {
             return false;
         }
 
         run.Cancel();
         return true;
+    }
+
+    /// <summary>Stops every run of <paramref name="function"/> this platform holds (the function was deleted).</summary>
+    public void CancelFunction(string function)
+    {
+        foreach (AsyncRun run in _held.Values)
+        {
+            if (run.Function == function)
+            {
+                run.Cancel();
+            }
+        }
     }
 
     /// <summary>One step: renew leases, look for due work, claim what the functions have room for.</summary>
@@ -138,7 +147,7 @@ public sealed partial class AsyncDispatcher : IHostedService
 
         if (!_catalog.Functions.TryGetValue(function, out DeployedFunction? deployed))
         {
-            int failed = await _store.FailQueuedAsync(function, $"function '{function}' was deleted before the invocation could complete", now).ConfigureAwait(false);
+            int failed = await _store.FailFunctionAsync(function, AsyncInvocations.DeletedReason(function), now).ConfigureAwait(false);
             if (failed > 0)
             {
                 LogDeletedFunction(failed, function);
@@ -164,7 +173,7 @@ public sealed partial class AsyncDispatcher : IHostedService
         foreach (ClaimedInvocation invocation in claimed)
         {
             _inFlight.AddOrUpdate(function, 1, (_, n) => n + 1);
-            var run = new Run(CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
+            var run = new AsyncRun(function, CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token));
             _held[invocation.Id] = run;
             _ = Task.Run(() => RunAsync(invocation, run));
         }
@@ -187,86 +196,6 @@ public sealed partial class AsyncDispatcher : IHostedService
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             LogRenewFailed(e);
-        }
-    }
-
-    private async Task RunAsync(ClaimedInvocation invocation, Run run)
-    {
-        Completion completion;
-        try
-        {
-            completion = await ExecuteAsync(invocation, run).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            LogRunFailed(e, invocation.Id);
-            DateTimeOffset now = _time.GetUtcNow();
-            completion = new Completion(invocation.Id, invocation.Attempt, now, InvocationStatus.Queued, now + _options.Retry.BaseDelay, $"the platform failed to run it: {e.Message}", ErrorClass.System, "");
-        }
-        finally
-        {
-            run.Dispose();
-            _inFlight.AddOrUpdate(invocation.Function, 0, (_, n) => n - 1);
-            _hot[invocation.Function] = 0;
-            _wakeup.Set();
-        }
-
-        try
-        {
-            await FinishAsync(invocation, completion).ConfigureAwait(false);
-        }
-        finally
-        {
-            _held.TryRemove(invocation.Id, out _);
-            run.Finished.TrySetResult();
-        }
-    }
-
-    private async Task FinishAsync(ClaimedInvocation invocation, Completion completion)
-    {
-        // A store that fails now is likely to fail for good; three tries, then the lease lapses and
-        // the invocation is run again (at least once, never lost).
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                if (!await _store.CompleteAsync(completion, Owner).ConfigureAwait(false))
-                {
-                    LogLeaseLost(invocation.Id);
-                    return;
-                }
-
-                break;
-            }
-            catch (Exception e) when (e is not OutOfMemoryException && attempt < 3)
-            {
-                LogCompleteFailed(e, invocation.Id);
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), _time).ConfigureAwait(false);
-            }
-        }
-
-        if (completion.Status == InvocationStatus.Queued && completion.Due is { } due)
-        {
-            lock (_retries)
-            {
-                _retries.Enqueue(invocation.Function, due);
-            }
-
-            _wakeup.Set();
-        }
-        else if (completion.Status.IsFinal())
-        {
-            _metrics.Count("serval_async_invocations_total", "Asynchronous invocations ended, by final status.",
-                Metrics.Labels(invocation.Function, invocation.Version, ("status", completion.Status.ToString())));
-        }
-
-        if (completion.Delivery?.Submission is { } submission)
-        {
-            Notify(submission.Function);
-        }
-        else if (completion.Delivery is { Kind: Core.Specs.DestinationKind.Webhook })
-        {
-            WebhookQueued?.Invoke();
         }
     }
 
@@ -331,35 +260,6 @@ public sealed partial class AsyncDispatcher : IHostedService
         }
     }
 
-    /// <summary>One run: its cancellation (by request, or the platform stopping).</summary>
-    private sealed class Run(CancellationTokenSource cancellation) : IDisposable
-    {
-        private volatile bool _cancelled;
-
-        public CancellationToken Token => cancellation.Token;
-
-        /// <summary>Set once the run's end is written (or given up).</summary>
-        public TaskCompletionSource Finished { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>True when the user asked for it to be cancelled.</summary>
-        public bool Cancelled => _cancelled;
-
-        public void Cancel()
-        {
-            _cancelled = true;
-            try
-            {
-                cancellation.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The run ended meanwhile.
-            }
-        }
-
-        public void Dispose() => cancellation.Dispose();
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} queued invocations of {Function} failed: the function was deleted")]
     private partial void LogDeletedFunction(int count, string function);
 
@@ -369,7 +269,7 @@ public sealed partial class AsyncDispatcher : IHostedService
     [LoggerMessage(Level = LogLevel.Error, Message = "running invocation {Id} failed in the platform")]
     private partial void LogRunFailed(Exception e, string id);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "invocation {Id}: its lease passed to another platform before its run ended; that platform runs it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "invocation {Id}: the end of its run was not recorded: this platform no longer held it (its lease expired, or it was ended meanwhile)")]
     private partial void LogLeaseLost(string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "recording the end of invocation {Id} failed")]

@@ -112,6 +112,21 @@ public sealed class AsyncInvocations(IInvocationStore store, AsyncDispatcher dis
         return (await GetAsync(id).ConfigureAwait(false), false);
     }
 
+    /// <summary>
+    /// Ends the function's queued and running invocations Failed (it was deleted): at once, so a
+    /// function deployed again under the name never runs them; stops the runs this platform holds,
+    /// so its instances drain at once. Returns how many ended.
+    /// </summary>
+    public async Task<int> FunctionDeletedAsync(string function)
+    {
+        int ended = await store.FailFunctionAsync(function, DeletedReason(function), time.GetUtcNow()).ConfigureAwait(false);
+        dispatcher.CancelFunction(function);
+        return ended;
+    }
+
+    /// <summary>The reason invocations of a deleted function end with.</summary>
+    public static string DeletedReason(string function) => $"function '{function}' was deleted before the invocation could complete";
+
     /// <summary>A new invocation id: 32 hex digits, time-ordered (a version 7 UUID).</summary>
     public static string NewId(DateTimeOffset now) => Guid.CreateVersion7(now).ToString("N");
 

@@ -37,8 +37,11 @@ public interface IInvocationStore : IAsyncDisposable
     /// <summary>The functions with queued invocations due at <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> DueFunctionsAsync(DateTimeOffset now);
 
-    /// <summary>Ends every queued invocation of <paramref name="function"/> Failed with <paramref name="reason"/> (the function was deleted); returns how many.</summary>
-    Task<int> FailQueuedAsync(string function, string reason, DateTimeOffset now);
+    /// <summary>
+    /// Ends every queued or running invocation of <paramref name="function"/> Failed with
+    /// <paramref name="reason"/> (the function was deleted; a running one's end is then not recorded); returns how many.
+    /// </summary>
+    Task<int> FailFunctionAsync(string function, string reason, DateTimeOffset now);
 
     /// <summary>Cancels a queued invocation at once, or asks the platform running it to stop it; null when there is no such invocation.</summary>
     Task<CancelOutcome?> CancelAsync(string id, DateTimeOffset now);

@@ -10,6 +10,8 @@ public sealed partial class SqliteInvocationStore
     /// <summary>Stores one invocation, or finds the one its idempotency key already names (the accept path).</summary>
     private sealed class InsertOp(NewInvocation invocation) : WriteOp<InsertResult>
     {
+        public override long Size => invocation.Request.Body.Length;
+
         protected override InsertResult Run(SqliteWriter writer) => Insert(writer, invocation);
     }
 

@@ -12,65 +12,6 @@ namespace Serval.Server.Async;
 /// </summary>
 public sealed partial class SqliteInvocationStore : IInvocationStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS invocations (
-            id TEXT NOT NULL UNIQUE,
-            function TEXT NOT NULL,
-            version INTEGER NOT NULL,
-            status INTEGER NOT NULL,
-            created INTEGER NOT NULL,
-            due INTEGER NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            counted INTEGER NOT NULL DEFAULT 0,
-            system_failures INTEGER NOT NULL DEFAULT 0,
-            lease_owner TEXT,
-            lease_expiry INTEGER,
-            cancel INTEGER NOT NULL DEFAULT 0,
-            source TEXT NOT NULL,
-            parent TEXT,
-            depth INTEGER NOT NULL DEFAULT 0,
-            idem_key TEXT,
-            idem_hash BLOB,
-            route TEXT NOT NULL,
-            content_type TEXT NOT NULL,
-            headers TEXT,
-            payload BLOB NOT NULL,
-            ended INTEGER,
-            reason TEXT,
-            condition TEXT,
-            result_status INTEGER,
-            result_type TEXT,
-            result_headers TEXT,
-            result BLOB);
-        CREATE UNIQUE INDEX IF NOT EXISTS invocations_key ON invocations(function, idem_key) WHERE idem_key IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS invocations_queue ON invocations(function, status, due);
-        CREATE INDEX IF NOT EXISTS invocations_due ON invocations(status, due);
-        CREATE INDEX IF NOT EXISTS invocations_ended ON invocations(ended) WHERE ended IS NOT NULL;
-        CREATE TABLE IF NOT EXISTS attempts (
-            invocation TEXT NOT NULL,
-            n INTEGER NOT NULL,
-            started INTEGER NOT NULL,
-            ended INTEGER,
-            error TEXT,
-            error_class TEXT,
-            instance TEXT,
-            PRIMARY KEY (invocation, n)) WITHOUT ROWID;
-        CREATE TABLE IF NOT EXISTS deliveries (
-            invocation TEXT NOT NULL UNIQUE,
-            destination TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            condition TEXT NOT NULL,
-            status INTEGER NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            due INTEGER NOT NULL,
-            lease_owner TEXT,
-            lease_expiry INTEGER,
-            record BLOB NOT NULL,
-            target TEXT,
-            error TEXT);
-        CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, due);
-        """;
-
     private readonly string _readString;
     private readonly SqliteWriter _writer;
 
@@ -186,10 +127,21 @@ public sealed partial class SqliteInvocationStore : IInvocationStore
         });
 
     /// <inheritdoc/>
-    public Task<int> FailQueuedAsync(string function, string reason, DateTimeOffset now) =>
+    public Task<int> FailFunctionAsync(string function, string reason, DateTimeOffset now) =>
         _writer.Enqueue(writer =>
         {
-            SqliteCommand fail = writer.Command("UPDATE invocations SET status = 3, ended = $now, reason = $reason, condition = 'FunctionMissing' WHERE function = $function AND status = 0");
+            SqliteCommand attempts = writer.Command("""
+                UPDATE attempts SET ended = $now, error = $reason, error_class = 'system'
+                WHERE ended IS NULL AND invocation IN (SELECT id FROM invocations WHERE function = $function AND status = 1)
+                """);
+            attempts.Parameters.AddWithValue("$now", Ms(now));
+            attempts.Parameters.AddWithValue("$reason", reason);
+            attempts.Parameters.AddWithValue("$function", function);
+            attempts.ExecuteNonQuery();
+            SqliteCommand fail = writer.Command("""
+                UPDATE invocations SET status = 3, ended = $now, reason = $reason, condition = 'FunctionMissing', lease_owner = NULL, lease_expiry = NULL
+                WHERE function = $function AND status IN (0, 1)
+                """);
             fail.Parameters.AddWithValue("$now", Ms(now));
             fail.Parameters.AddWithValue("$reason", reason);
             fail.Parameters.AddWithValue("$function", function);
@@ -312,9 +264,7 @@ public sealed partial class SqliteInvocationStore : IInvocationStore
         headers.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(headers);
 
     internal static IReadOnlyDictionary<string, string> Headers(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? EmptyHeaders : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal)) ?? EmptyHeaders;
-
-    internal static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+        reader.IsDBNull(ordinal) ? StoredRequest.NoHeaders : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal)) ?? StoredRequest.NoHeaders;
 
     private static List<string> ReadStrings(SqliteCommand command)
     {

@@ -14,6 +14,9 @@ internal abstract class WriteOp
 
     /// <summary>Fails the caller's task.</summary>
     public abstract void Fail(Exception error);
+
+    /// <summary>Bytes it writes, roughly (a payload's size): bounds a transaction's size.</summary>
+    public virtual long Size => 0;
 }
 
 /// <summary>A write with a result.</summary>
@@ -54,6 +57,9 @@ internal sealed class SqliteWriter : IDisposable
 {
     /// <summary>Writes per transaction at most: bounds the time a caller waits behind others.</summary>
     private const int MaxBatch = 512;
+
+    /// <summary>Payload bytes per transaction at most (64 MiB): a burst of large payloads commits in several.</summary>
+    private const long MaxBatchBytes = 64L << 20;
 
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -101,9 +107,11 @@ internal sealed class SqliteWriter : IDisposable
         ChannelReader<WriteOp> reader = _queue.Reader;
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out WriteOp? op))
+            long bytes = 0;
+            while (batch.Count < MaxBatch && bytes < MaxBatchBytes && reader.TryRead(out WriteOp? op))
             {
                 batch.Add(op);
+                bytes += op.Size;
             }
 
             Commit(batch);
@@ -118,33 +126,41 @@ internal sealed class SqliteWriter : IDisposable
         _connection.Dispose();
     }
 
+    /// <summary>
+    /// Runs the batch in one transaction. A write that throws (rare: the writes are built not to)
+    /// rolls the transaction back, and then each write runs in a transaction of its own, so only the
+    /// failing one fails. No savepoint per write: they would cost two statements on every write.
+    /// </summary>
     private void Commit(List<WriteOp> batch)
     {
-        var done = new List<WriteOp>(batch.Count);
+        if (batch.Count == 1 || !TryCommit(batch, out _))
+        {
+            foreach (WriteOp op in batch)
+            {
+                if (!TryCommit([op], out Exception? error))
+                {
+                    op.Fail(error!);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="ops"/> in one transaction and completes them; false (nothing kept, no caller told) when one threw.</summary>
+    private bool TryCommit(List<WriteOp> ops, out Exception? error)
+    {
         try
         {
             Exec("BEGIN IMMEDIATE");
-            foreach (WriteOp op in batch)
+            foreach (WriteOp op in ops)
             {
-                Exec("SAVEPOINT op");
-                try
-                {
-                    op.Execute(this);
-                    Exec("RELEASE op");
-                    done.Add(op);
-                }
-                catch (Exception e)
-                {
-                    Exec("ROLLBACK TO op");
-                    Exec("RELEASE op");
-                    op.Fail(e);
-                }
+                op.Execute(this);
             }
 
             Exec("COMMIT");
         }
         catch (Exception e)
         {
+            error = e;
             try
             {
                 Exec("ROLLBACK");
@@ -154,18 +170,16 @@ internal sealed class SqliteWriter : IDisposable
                 // No transaction was open (BEGIN failed): nothing to undo.
             }
 
-            foreach (WriteOp op in done)
-            {
-                op.Fail(e);
-            }
-
-            return;
+            return false;
         }
 
-        foreach (WriteOp op in done)
+        foreach (WriteOp op in ops)
         {
             op.Succeed();
         }
+
+        error = null;
+        return true;
     }
 
     private void Exec(string sql) => Command(sql).ExecuteNonQuery();

@@ -78,7 +78,7 @@ public static class ControlEndpoints
                 reason = decision?.Reason,
             });
         });
-        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, CancellationToken cancellationToken) =>
+        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, Async.AsyncInvocations invocations, CancellationToken cancellationToken) =>
         {
             if (!catalog.Functions.ContainsKey(name))
             {
@@ -86,6 +86,7 @@ public static class ControlEndpoints
             }
 
             await catalog.ChangeAsync(store => store.DeleteFunctionAsync(name, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await invocations.FunctionDeletedAsync(name).ConfigureAwait(false);
             await dispatcher.RemoveAsync(name).ConfigureAwait(false);
             stats.Remove(name);
             return Results.NoContent();

@@ -64,11 +64,19 @@ public sealed class AsyncBadInputTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
 
+        // Ended by the delete itself, so a function deployed again under the name never runs them.
+        await _server.DeployHandlerAsync("doomed", "NoOp");
+        await Task.Delay(1500);
         foreach (string id in new[] { running, queued })
         {
-            var done = await AsyncCalls.WaitAsync(_server.Client, id, TimeSpan.FromSeconds(30));
+            var done = await AsyncCalls.GetAsync(_server.Client, id);
             Assert.Equal("Failed", (string)done["status"]!);
             Assert.Equal("function 'doomed' was deleted before the invocation could complete", (string)done["reason"]!);
+            Assert.Equal("FunctionMissing", (string)done["condition"]!);
         }
+
+        var interrupted = Assert.Single((await AsyncCalls.GetAsync(_server.Client, running))["attempts"]!.AsArray())!;
+        Assert.Equal("function 'doomed' was deleted before the invocation could complete", (string)interrupted["error"]!);
+        Assert.NotNull(interrupted["endedAt"]);
     }
 }
