@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds Release and runs the benchmarks: bench/run.sh [overhead|throughput|coldstart|all] [--quick]
+# Builds Release and runs the benchmarks: bench/run.sh [overhead|throughput|coldstart|scaleout|spiky|async|all] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"
-for p in src/Serval.Server/Serval.Server.csproj bench/Serval.Bench/Serval.Bench.csproj; do
+for p in src/Serval.Server/Serval.Server.csproj tests/Serval.Instance.TestHandlers/Serval.Instance.TestHandlers.csproj bench/Serval.Bench/Serval.Bench.csproj; do
   dotnet build "$ROOT/$p" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 done
 exec dotnet "$ROOT/bench/Serval.Bench/bin/Release/net10.0/Serval.Bench.dll" "$@"

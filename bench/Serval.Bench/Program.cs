@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|async|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -35,6 +35,11 @@ if (which is "scaleout" or "all")
 if (which is "spiky" or "all")
 {
     await SpikyTrace.RunAsync(platform, quick ? 40 : 120);
+}
+
+if (which is "async" or "all")
+{
+    await AsyncThroughput.RunAsync(platform, invocations: quick ? 4000 : 20000, clients: 32, idleSamples: quick ? 50 : 200);
 }
 
 return 0;

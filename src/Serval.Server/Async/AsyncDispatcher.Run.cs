@@ -149,7 +149,7 @@ public sealed partial class AsyncDispatcher
             return new NewDelivery(destination.Target, DestinationKind.Function, condition, record, null, $"no function named '{destination.Target}' is deployed");
         }
 
-        var request = new StoredRequest("", "application/json", SqliteInvocationStore.EmptyHeaders, record);
+        var request = new StoredRequest("", "application/json", StoredRequest.NoHeaders, record);
         var submission = new NewInvocation(AsyncInvocations.NewId(now), target.Function, target.Version, request, now, "destination", c.Id, c.Depth + 1, null, null);
         return new NewDelivery(destination.Target, DestinationKind.Function, condition, record, submission, null);
     }

@@ -60,7 +60,7 @@ public static class AsyncRequests
         object decoded = WireCodec.DecodeResult(answer);
         if (decoded is RawResponse raw)
         {
-            return new StoredResult(raw.StatusCode, raw.ContentType, SqliteInvocationStore.EmptyHeaders, raw.Body.ToArray());
+            return new StoredResult(raw.StatusCode, raw.ContentType, StoredRequest.NoHeaders, raw.Body.ToArray());
         }
 
         var outputs = (NamedTensor[])decoded;
@@ -69,7 +69,7 @@ public static class AsyncRequests
             var (json, binary) = OipResponseWriter.Write(version.Function, version.Version, oip.Id ?? id, outputs, oip);
             if (binary.Count == 0)
             {
-                return new StoredResult(200, "application/json", SqliteInvocationStore.EmptyHeaders, json);
+                return new StoredResult(200, "application/json", StoredRequest.NoHeaders, json);
             }
 
             using var all = new MemoryStream();
@@ -86,7 +86,7 @@ public static class AsyncRequests
         NamedTensor first = outputs[0];
         if (stored.Route == "predict")
         {
-            return new StoredResult(200, "application/json", SqliteInvocationStore.EmptyHeaders, OnnxAdapter.PredictAnswer(id, first.Tensor));
+            return new StoredResult(200, "application/json", StoredRequest.NoHeaders, OnnxAdapter.PredictAnswer(id, first.Tensor));
         }
 
         using var bytes = new MemoryStream();

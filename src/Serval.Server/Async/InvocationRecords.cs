@@ -8,7 +8,14 @@ namespace Serval.Server.Async;
 /// <param name="ContentType">The body's content type.</param>
 /// <param name="Headers">The request headers the route reads (<c>X-Serval-Shape</c>, <c>Inference-Header-Content-Length</c>), lower-case names.</param>
 /// <param name="Body">The body.</param>
-public sealed record StoredRequest(string Route, string ContentType, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body);
+public sealed record StoredRequest(string Route, string ContentType, IReadOnlyDictionary<string, string> Headers, ReadOnlyMemory<byte> Body)
+{
+    /// <summary>No headers.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
+    /// <summary>A body for <c>POST /fn/{name}</c> (route "") with no headers: what a fan-out or a trigger submits.</summary>
+    public static StoredRequest Raw(string contentType, ReadOnlyMemory<byte> body) => new("", contentType, NoHeaders, body);
+}
 
 /// <summary>A run's answer as stored and served at <c>GET /v1/invocations/{id}/result</c>.</summary>
 /// <param name="StatusCode">The HTTP status the synchronous call would have answered.</param>

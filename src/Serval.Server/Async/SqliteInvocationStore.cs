@@ -312,9 +312,7 @@ public sealed partial class SqliteInvocationStore : IInvocationStore
         headers.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(headers);
 
     internal static IReadOnlyDictionary<string, string> Headers(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? EmptyHeaders : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal)) ?? EmptyHeaders;
-
-    internal static readonly IReadOnlyDictionary<string, string> EmptyHeaders = new Dictionary<string, string>();
+        reader.IsDBNull(ordinal) ? StoredRequest.NoHeaders : JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(ordinal)) ?? StoredRequest.NoHeaders;
 
     private static List<string> ReadStrings(SqliteCommand command)
     {

@@ -83,7 +83,7 @@ public static class AsyncAccept
             }
         }
 
-        return kept ?? SqliteInvocationStore.EmptyHeaders;
+        return kept ?? StoredRequest.NoHeaders;
     }
 
     /// <summary>Stores the invocation and answers 202 (or the refusal).</summary>
