@@ -6,6 +6,7 @@ using Serval.Server.Functions;
 using Serval.Server.Monitoring;
 using Serval.Server.Scaling;
 using Serval.Core.Autoscaling;
+using Serval.Core.Specs;
 
 namespace Serval.Server.Gateway;
 
@@ -46,14 +47,19 @@ public static class ControlEndpoints
                 ? Results.Json(f.Versions.OrderByDescending(v => v.Version).Select(VersionJson))
                 : NoFunction(name));
         app.MapGet("/v1/functions/{name}/instances", (string name, FunctionCatalog catalog, Dispatcher dispatcher, TimeProvider time) =>
-            catalog.Functions.ContainsKey(name)
-                ? Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow())))
-                : NoFunction(name));
+            !catalog.Functions.TryGetValue(name, out DeployedFunction? f) ? NoFunction(name)
+                : f.Latest.Spec.Plan is { } plan ? IsPlan(name, plan)
+                : Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow()))));
         app.MapGet("/v1/functions/{name}/scaling", (string name, FunctionCatalog catalog, Dispatcher dispatcher, ScalingLoop scaling, TimeProvider time, AutoscalerOptions autoscaler) =>
         {
             if (!catalog.Functions.TryGetValue(name, out DeployedFunction? f))
             {
                 return NoFunction(name);
+            }
+
+            if (f.Latest.Spec.Plan is { } plan)
+            {
+                return IsPlan(name, plan);
             }
 
             DeployedVersion latest = f.Latest;
@@ -172,6 +178,10 @@ public static class ControlEndpoints
         coldStartMs = Math.Round(i.ColdStartMs, 1),
         inFlight = i.InFlight,
     };
+
+    /// <summary>A plan has no instances to list or scale: its steps' functions have them.</summary>
+    private static IResult IsPlan(string name, PlanSpec plan) =>
+        Errors.Result(400, $"'{name}' is a plan: it has no instances of its own; its steps' functions scale with the load it sends them ({string.Join(", ", plan.Steps.Select(s => s.Function).Distinct())})");
 
     private static IResult NoFunction(string name) => Errors.Result(404, $"no function named '{name}'");
 }
