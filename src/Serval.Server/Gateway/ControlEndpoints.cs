@@ -5,6 +5,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Monitoring;
 using Serval.Server.Scaling;
+using Serval.Server.Triggers;
 using Serval.Core.Autoscaling;
 using Serval.Core.Specs;
 
@@ -17,7 +18,7 @@ public static class ControlEndpoints
     public static void MapControl(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/functions", DeployAsync);
-        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher) =>
+        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher, TriggerScheduler triggers) =>
             Results.Json(catalog.Functions.Values.OrderBy(f => f.Record.Name, StringComparer.Ordinal).Select(f => new
             {
                 name = f.Record.Name,
@@ -28,8 +29,9 @@ public static class ControlEndpoints
                 created = f.Record.Created,
                 updated = f.Record.Updated,
                 instances = dispatcher.InstancesOf(f.Record.Name).Count(),
+                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Latest)),
             })));
-        app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog) =>
+        app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog, TriggerScheduler triggers) =>
             catalog.Functions.TryGetValue(name, out DeployedFunction? f)
                 ? Results.Json(new
                 {
@@ -39,6 +41,7 @@ public static class ControlEndpoints
                     created = f.Record.Created,
                     updated = f.Record.Updated,
                     aliases = f.Aliases,
+                    triggers = TriggerEndpoints.Json(triggers.States(f.Latest)),
                     versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
                 })
                 : NoFunction(name));
