@@ -40,9 +40,9 @@ public sealed record Band(int Top, int Bottom, int Lines, double Density);
 /// <param name="TextArea">The lines' boxes' area in pixels.</param>
 /// <param name="TextShare">That area over the page's.</param>
 /// <param name="MeanLineHeight">The boxes' mean height in pixels.</param>
-/// <param name="Duplicates">Boxes dropped in the merge as second copies or cut halves.</param>
+/// <param name="Dropped">Boxes the merge dropped: halves of lines cut at a strip's edge and second copies of lines two strips saw.</param>
 /// <param name="Bands">Density by band of <see cref="PageSummary.BandRows"/> rows.</param>
-public sealed record PageSummary(int Width, int Height, int Chunks, int Lines, long TextArea, double TextShare, double MeanLineHeight, int Duplicates, IReadOnlyList<Band> Bands)
+public sealed record PageSummary(int Width, int Height, int Chunks, int Lines, long TextArea, double TextShare, double MeanLineHeight, int Dropped, IReadOnlyList<Band> Bands)
 {
     /// <summary>Rows per band (1000: eight bands on the example's page).</summary>
     public const int BandRows = 1000;

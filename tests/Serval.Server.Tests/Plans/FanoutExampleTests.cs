@@ -66,7 +66,7 @@ public sealed partial class FanoutExampleTests(ITestOutputHelper output) : IAsyn
         var (parallel, parallelSteps, summary) = await RunJobAsync("fanout", page);
 
         int lines = (int)summary["lines"]!;
-        output.WriteLine($"page: 1000×8000, {drawn} lines drawn; the job found {lines} in {(int)summary["chunks"]!} strips ({(int)summary["duplicates"]!} boxes dropped in the merge)");
+        output.WriteLine($"page: 1000×8000, {drawn} lines drawn; the job found {lines} in {(int)summary["chunks"]!} strips ({(int)summary["dropped"]!} boxes dropped in the merge)");
         output.WriteLine($"bands: {string.Join(" ", summary["bands"]!.AsArray().Select(b => $"{(int)b!["lines"]!}:{(double)b["density"]!:0.000}"))}");
         output.WriteLine($"one strip at a time: {serial.TotalMilliseconds:0} ms ({serialSteps})");
         output.WriteLine($"fanned out (8):      {parallel.TotalMilliseconds:0} ms ({parallelSteps})");
