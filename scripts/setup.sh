@@ -43,3 +43,4 @@ link_model hello-dotnet ch_ppocr_mobile_v2.0_cls_infer.onnx
 link_model ocr ch_PP-OCRv4_det_infer.onnx
 link_model ocr ch_PP-OCRv4_rec_infer.onnx
 link_model ocr ch_ppocr_mobile_v2.0_cls_infer.onnx
+link_model fanout ch_PP-OCRv4_det_infer.onnx

@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|async|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -53,6 +53,11 @@ if (which is "spiky" or "all")
 if (which is "async" or "all")
 {
     await AsyncThroughput.RunAsync(platform, invocations: quick ? 4000 : 20000, clients: 32, idleSamples: quick ? 50 : 200);
+}
+
+if (which is "fanout" or "all")
+{
+    await Fanout.RunAsync(platform, rounds: quick ? 1 : 3);
 }
 
 return 0;

@@ -15,6 +15,7 @@ using Serval.Server.Monitoring;
 using Serval.Server.Plans;
 using Serval.Server.Scaling;
 using Serval.Server.Storage;
+using Serval.Server.Triggers;
 
 namespace Serval.Server;
 
@@ -86,6 +87,8 @@ public static class ServalHost
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
         services.AddSingleton<InvocationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<InvocationSweeper>());
+        services.AddSingleton<TriggerScheduler>();
+        services.AddHostedService(sp => sp.GetRequiredService<TriggerScheduler>());
         services.AddSingleton<PlanRunner>();
         services.AddSingleton<RouteTable>();
 
@@ -95,6 +98,7 @@ public static class ServalHost
         app.MapControl();
         app.MapMetrics();
         app.MapInvocations();
+        app.MapTriggers();
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());
         // On shutdown, first hand the asynchronous runs back to the queue (while their instances still

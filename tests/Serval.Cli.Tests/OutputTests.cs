@@ -22,6 +22,14 @@ public class OutputTests
     public void Ago_Ages_RoundDown(int seconds, string expected) => Assert.Equal(expected, Formats.Ago(Now.AddSeconds(-seconds), Now));
 
     [Theory]
+    [InlineData(-5, "now")]
+    [InlineData(0, "now")]
+    [InlineData(41.2, "in 42s")]
+    [InlineData(90 * 60, "in 1h")]
+    [InlineData(3 * 86400 + 5, "in 3d")]
+    public void Until_ComingTimes_Round(double seconds, string expected) => Assert.Equal(expected, Formats.Until(Now.AddSeconds(seconds), Now));
+
+    [Theory]
     [InlineData(50, 3.0)]
     [InlineData(99, 5.0)]
     [InlineData(0, 1.0)]

@@ -100,10 +100,15 @@ public sealed class ScalingTests : IAsyncLifetime
     public async Task HungInstance_CutAtTimeout_ThenKilledAndReplaced()
     {
         await _server.DeployModelAsync("stuck", Paths.DetModel, "timeout: 1s");
-        using (var warm = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        // A warm-up call; on a busy machine the first run of a session can itself pass 1 s.
+        HttpStatusCode warmed = HttpStatusCode.GatewayTimeout;
+        for (int attempt = 0; attempt < 5 && warmed != HttpStatusCode.OK; attempt++)
         {
-            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            using var warm = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32"));
+            warmed = warm.StatusCode;
         }
+
+        Assert.Equal(HttpStatusCode.OK, warmed);
 
         JsonNode instance = (await _server.InstancesAsync("stuck"))[0]!;
         int pid = (int)instance["pid"]!;

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Serval.Cli.Commands;
 
-/// <summary><c>ls</c>: the functions (GET /v1/functions).</summary>
+/// <summary><c>ls</c>: the functions (GET /v1/functions), with when each one's next trigger fires.</summary>
 internal static class LsCommand
 {
     public static Command Create(CliHost host)
@@ -22,7 +22,7 @@ internal static class LsCommand
             }
 
             var now = host.Time.GetUtcNow();
-            var table = Tables.Create("name", "runtime", "latest", "versions", "instances", "updated");
+            var table = Tables.Create("name", "runtime", "latest", "versions", "instances", "updated", "next trigger");
             foreach (var f in functions)
             {
                 table.AddTextRow(
@@ -31,7 +31,8 @@ internal static class LsCommand
                     JsonFields.Text(f, "latestVersion"),
                     JsonFields.Text(f, "versions"),
                     JsonFields.Text(f, "instances"),
-                    JsonFields.Ago(f, "updated", now));
+                    JsonFields.Ago(f, "updated", now),
+                    JsonFields.Until(f, "nextTrigger", now));
             }
 
             host.Console.Write(table);

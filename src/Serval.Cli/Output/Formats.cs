@@ -38,6 +38,18 @@ internal static class Formats
             : then.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How long until: 42 s → "in 42s", 90 min → "in 1h", over a week → the date; a time already past → "now".</summary>
+    public static string Until(DateTimeOffset then, DateTimeOffset now)
+    {
+        var wait = then - now;
+        return wait <= TimeSpan.Zero ? "now"
+            : wait.TotalSeconds < 60 ? $"in {(int)Math.Ceiling(wait.TotalSeconds)}s"
+            : wait.TotalMinutes < 60 ? $"in {(int)wait.TotalMinutes}m"
+            : wait.TotalHours < 24 ? $"in {(int)wait.TotalHours}h"
+            : wait.TotalDays < 7 ? $"in {(int)wait.TotalDays}d"
+            : then.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>"sha256:0123456789abcdef..." → "0123456789ab".</summary>
     public static string ShortDigest(string digest)
     {

@@ -40,6 +40,12 @@ internal static class JsonFields
             ? Formats.Ago(then, now)
             : Missing;
 
+    /// <summary>A coming time as "in 42s"; "-" when absent or null.</summary>
+    public static string Until(JsonElement item, string name, DateTimeOffset now) =>
+        item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var then)
+            ? Formats.Until(then, now)
+            : Missing;
+
     /// <summary>
     /// A version's size: its <c>size</c>, else the sum of its <c>files[].size</c>.
     /// </summary>

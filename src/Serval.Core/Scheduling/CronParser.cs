@@ -61,7 +61,8 @@ internal static partial class CronParser
         {
             if (kinds[i].Parse(fields[i], out var problem) is not { } values)
             {
-                error = new CronError($"cron '{trimmed}': {problem.Message}", problem.Hint);
+                // A shorthand's fields are not in the text: only a written field has a place to point at.
+                error = new CronError($"cron '{trimmed}': {problem.Message}", problem.Hint) { Offset = ReferenceEquals(expanded, trimmed) ? FieldOffset(trimmed, i) : null };
                 return null;
             }
 
@@ -73,6 +74,29 @@ internal static partial class CronParser
         var quartz = DayExpressions(trimmed, fields, day, month, weekday[..7], out error);
         return quartz is null ? null : new CronSchedule(trimmed, quartz.Select(days =>
             $"0 {Quartz(minute, CronField.Minute)} {Quartz(hour, CronField.Hour)} {days.Day} {Quartz(month, CronField.Month)} {days.Weekday}").ToArray());
+    }
+
+    /// <summary>Where the <paramref name="index"/>-th whitespace-separated field of <paramref name="text"/> starts: "0 25 * * *", 1 → 2.</summary>
+    private static int FieldOffset(string text, int index)
+    {
+        int at = 0;
+        for (int field = 0; ; field++)
+        {
+            while (at < text.Length && char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+
+            if (field == index)
+            {
+                return at;
+            }
+
+            while (at < text.Length && !char.IsWhiteSpace(text[at]))
+            {
+                at++;
+            }
+        }
     }
 
     /// <summary>Whether a value cron cannot read is Quartz syntax: '?', 'L', 'W', '#' ("5L", "15W", "MON#1").</summary>

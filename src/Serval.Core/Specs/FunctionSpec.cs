@@ -63,9 +63,15 @@ public sealed record FunctionSpec
 
     /// <summary>
     /// <c>timezone</c>: the time zone id (IANA, as the system knows it: <c>Europe/Berlin</c>) the
-    /// schedule's crons are read in; default <c>UTC</c>. Resolve with <see cref="TimeZoneInfo.FindSystemTimeZoneById"/>.
+    /// schedule's and the triggers' crons are read in; default <c>UTC</c>. Resolve with <see cref="TimeZoneInfo.FindSystemTimeZoneById"/>.
     /// </summary>
     public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>
+    /// <c>triggers</c>: crons that invoke the function (or plan) asynchronously with a JSON payload,
+    /// read in <see cref="TimeZone"/>, in file order (an entry's index names it).
+    /// </summary>
+    public IReadOnlyList<TriggerSpec> Triggers { get; init; } = [];
 
     /// <summary><c>async</c>: retries, maximum age and destinations of asynchronous invocations (defaults when absent).</summary>
     public AsyncSpec Async { get; init; } = new();

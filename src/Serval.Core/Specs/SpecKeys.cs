@@ -4,7 +4,7 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async", "triggers"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
@@ -23,9 +23,12 @@ internal static class SpecKeys
     /// <summary>The keys of one <c>schedule</c> entry.</summary>
     public static readonly string[] ScheduleEntry = ["cron", "min"];
 
+    /// <summary>The keys of one <c>triggers</c> entry.</summary>
+    public static readonly string[] TriggerEntry = ["cron", "payload"];
+
     /// <summary>Top-level keys of features still to come: "not supported yet" rather than "unknown".</summary>
     public static readonly string[] Future =
-        ["triggers", "placement", "mounts", "command"];
+        ["placement", "mounts", "command"];
 
     /// <summary>Words people write from other platforms' templates, and the key they mean.</summary>
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.OrdinalIgnoreCase)

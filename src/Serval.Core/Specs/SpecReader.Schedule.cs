@@ -67,7 +67,11 @@ internal sealed partial class SpecReader
         return entries;
     }
 
-    private CronSchedule? ReadCron(YamlNode node, string field, List<(CronSchedule Cron, int Line)> seen)
+    /// <summary>
+    /// A cron expression; an error points at the wrong field itself (the column of "25" in
+    /// <c>cron: "0 25 * * *"</c>). Same fire times as one in <paramref name="seen"/> are refused when given.
+    /// </summary>
+    private CronSchedule? ReadCron(YamlNode node, string field, List<(CronSchedule Cron, int Line)>? seen)
     {
         if (Text(node, field, "a cron expression") is not { } text)
         {
@@ -76,11 +80,17 @@ internal sealed partial class SpecReader
 
         if (CronSchedule.Parse(text, out var error) is not { } cron)
         {
-            Error(node, field, error!.Message, error.Hint);
+            int column = node.Column;
+            if (error!.Offset is { } offset && node is YamlText { Plain: var plain } && !text.Contains('\n'))
+            {
+                column += (plain ? 0 : 1) + (text.Length - text.TrimStart().Length) + offset;
+            }
+
+            _errors.Add(new SpecError(file, node.Line, column, field, error.Message, error.Hint));
             return null;
         }
 
-        foreach (var (other, line) in seen)
+        foreach (var (other, line) in seen ?? [])
         {
             if (other.QuartzExpressions.SequenceEqual(cron.QuartzExpressions))
             {
@@ -89,7 +99,7 @@ internal sealed partial class SpecReader
             }
         }
 
-        seen.Add((cron, node.Line));
+        seen?.Add((cron, node.Line));
         return cron;
     }
 

@@ -68,6 +68,7 @@ internal sealed partial class SpecReader(string file)
         Batching.BatchingOptions? batching = null;
         PlanSpec? plan = null;
         IReadOnlyList<RouteSpec> routes = [];
+        IReadOnlyList<TriggerSpec> triggers = [];
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -92,6 +93,7 @@ internal sealed partial class SpecReader(string file)
                 case "batching": batching = ReadBatching(value); break;
                 case "plan": plan = ReadPlan(value); break;
                 case "routes": routes = ReadRoutes(value); break;
+                case "triggers": triggers = ReadTriggers(value); break;
             }
         }
 
@@ -136,6 +138,7 @@ internal sealed partial class SpecReader(string file)
             Batching = batching,
             Plan = plan,
             Routes = routes,
+            Triggers = triggers,
             Lines = _lines,
             Columns = _columns,
         };
@@ -169,6 +172,8 @@ internal sealed partial class SpecReader(string file)
             Forbid("entry", "only runtime dotnet has an entry project", "remove it, or use 'runtime: dotnet'");
             Forbid("batching", "batching is not supported yet for runtime onnx",
                 "batch in a dotnet function that loads the model through 'models' and implements Serval.Sdk.IBatchFunctionHandler");
+            Forbid("triggers", "a trigger sends a JSON payload, which an onnx function's raw input cannot read",
+                "trigger a dotnet function (or a plan) that calls the model");
         }
         else if (runtime == RuntimeKind.Dotnet && !present.ContainsKey("handler"))
         {

@@ -16,6 +16,9 @@ internal sealed class YamlText(Mark start, string value, bool plain) : YamlNode(
 {
     public string Value { get; } = value;
 
+    /// <summary>Written without quotes: its text may mean a number, a boolean or null.</summary>
+    public bool Plain { get; } = plain;
+
     public bool IsNull { get; } = plain && value is "" or "~" or "null" or "Null" or "NULL";
 }
 

@@ -3,10 +3,11 @@ using System.Text;
 namespace Serval.Ocr.Evaluation;
 
 /// <summary>
-/// When a predicted line counts as reading a ground-truth line: after removing all whitespace from
-/// both (PP-OCR drops spaces between Chinese and Latin text and inserts them between wide glyphs),
-/// their <see cref="TextDistance.Normalized"/> distance is at most <see cref="MaxDistance"/>.
-/// Nothing else is folded: "，" and "," are different characters. Pure.
+/// When a predicted line counts as reading a ground-truth line: after <see cref="Normalize"/> of
+/// both (whitespace removed: PP-OCR drops spaces between Chinese and Latin text and inserts them
+/// between wide glyphs; full-width forms folded), their <see cref="TextDistance.Normalized"/>
+/// distance is at most <see cref="MaxDistance"/>. Nothing else is folded: "。" and "." are
+/// different characters. Pure.
 /// </summary>
 public static class LineMatch
 {

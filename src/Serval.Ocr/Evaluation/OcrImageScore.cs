@@ -7,7 +7,7 @@ namespace Serval.Ocr.Evaluation;
 /// </summary>
 /// <param name="Lines">The ground-truth lines.</param>
 /// <param name="MatchedLines">The ground-truth lines that some predicted line matches.</param>
-/// <param name="Characters">The characters (text elements) of the joined ground truth in NFKC, "\n"s included, spaces not.</param>
+/// <param name="Characters">The characters (text elements) of the joined ground truth as <see cref="LineMatch.Normalize"/> leaves it, "\n"s included, spaces not.</param>
 /// <param name="Edits">The Levenshtein distance between the joined ground truth and the joined prediction.</param>
 public sealed record OcrImageScore(int Lines, int MatchedLines, int Characters, int Edits)
 {
@@ -17,7 +17,7 @@ public sealed record OcrImageScore(int Lines, int MatchedLines, int Characters, 
     /// <summary>Scores one image's <paramref name="predicted"/> lines against its <paramref name="truth"/>, both in reading order.</summary>
     public static OcrImageScore Compute(IReadOnlyList<string> truth, IReadOnlyList<string> predicted)
     {
-        // Compared as LineMatch normalises: NFKC, spaces not counted (the recogniser does not
+        // Compared as LineMatch normalises: full-width forms folded, spaces not counted (the recogniser does not
         // reliably emit the spaces between Latin words, and they carry no characters to read).
         string truthText = string.Join('\n', truth.Select(LineMatch.Normalize));
         return new OcrImageScore(

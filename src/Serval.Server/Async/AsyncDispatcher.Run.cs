@@ -115,6 +115,11 @@ public sealed partial class AsyncDispatcher
             return Ended(c, version, now, InvocationStatus.Expired, RetryPolicy.ExpiredReason(spec), RetryPolicy.EventAgeExceeded, 0, null, null, null, "", ran: false);
         }
 
+        if (version.Spec.Runtime == RuntimeKind.Plan)
+        {
+            return await ExecutePlanAsync(c, version, run).ConfigureAwait(false);
+        }
+
         var (request, oip, badInput) = AsyncRequests.Build(version, c.Id, c.Attempt, c.Request);
         if (request is null)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Monitoring;
+using Serval.Server.Plans;
 
 namespace Serval.Server.Async;
 
@@ -10,13 +11,17 @@ namespace Serval.Server.Async;
 /// Runs stored asynchronous invocations: claims due ones per function (never more than the
 /// function's <c>instances.max × concurrency</c> at once), sends each through the
 /// <see cref="Dispatcher"/> like any request (so the autoscaler sees the load), renews the leases of
-/// those it holds, and records each run's end. <see cref="TickAsync"/> is one step of the loop.
+/// those it holds, and records each run's end. An invocation of a plan is a job: it runs through the
+/// <see cref="PlanRunner"/> (its map steps fan out through the dispatcher), at most
+/// <see cref="AsyncOptions.PlanRuns"/> per plan at once. <see cref="TickAsync"/> is one step of the loop.
 /// </summary>
 public sealed partial class AsyncDispatcher : IHostedService
 {
     private readonly IInvocationStore _store;
     private readonly FunctionCatalog _catalog;
     private readonly Dispatcher _dispatcher;
+    private readonly PlanRunner _plans;
+    private readonly FunctionStats _stats;
     private readonly InvocationRecorder _recorder;
     private readonly Metrics _metrics;
     private readonly AsyncOptions _options;
@@ -33,11 +38,13 @@ public sealed partial class AsyncDispatcher : IHostedService
     private Task? _loop;
 
     /// <summary>Creates the dispatcher; <see cref="StartAsync"/> starts its loop.</summary>
-    public AsyncDispatcher(IInvocationStore store, FunctionCatalog catalog, Dispatcher dispatcher, InvocationRecorder recorder, Metrics metrics, AsyncOptions options, TimeProvider time, ILogger<AsyncDispatcher> log)
+    public AsyncDispatcher(IInvocationStore store, FunctionCatalog catalog, Dispatcher dispatcher, PlanRunner plans, FunctionStats stats, InvocationRecorder recorder, Metrics metrics, AsyncOptions options, TimeProvider time, ILogger<AsyncDispatcher> log)
     {
         _store = store;
         _catalog = catalog;
         _dispatcher = dispatcher;
+        _plans = plans;
+        _stats = stats;
         _recorder = recorder;
         _metrics = metrics;
         _options = options;
@@ -156,8 +163,9 @@ public sealed partial class AsyncDispatcher : IHostedService
             return;
         }
 
-        var instances = deployed.Latest.Spec.Instances;
-        int free = instances.Max * instances.Concurrency - _inFlight.GetValueOrDefault(function);
+        var spec = deployed.Latest.Spec;
+        int room = spec.Runtime == Core.Specs.RuntimeKind.Plan ? _options.PlanRuns : spec.Instances.Max * spec.Instances.Concurrency;
+        int free = room - _inFlight.GetValueOrDefault(function);
         if (free <= 0)
         {
             _hot[function] = 0; // woken again when a run ends

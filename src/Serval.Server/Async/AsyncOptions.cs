@@ -49,6 +49,13 @@ public sealed record AsyncOptions
     /// </summary>
     public int MaxChainDepth { get; init; } = 16;
 
+    /// <summary>
+    /// Jobs (asynchronous invocations of a plan) of one plan running at once (4). A plan has no
+    /// instances to bound it; each job fans out up to its map step's concurrency, so 4 jobs of a plan
+    /// mapping 64 at once put at most 256 items in the step function's queue, which holds 1000.
+    /// </summary>
+    public int PlanRuns { get; init; } = 4;
+
     /// <summary>Results up to this size are shown inline in <c>GET /v1/invocations/{id}</c> (64 KiB); all are at <c>.../result</c>.</summary>
     public int InlineResultBytes { get; init; } = 64 << 10;
 
@@ -70,9 +77,9 @@ public sealed record AsyncOptions
             yield return "Async.PollInterval, SweepInterval, Retention and WebhookTimeout must be positive";
         }
 
-        if (WebhookAttempts < 1 || MaxChainDepth < 1)
+        if (WebhookAttempts < 1 || MaxChainDepth < 1 || PlanRuns < 1)
         {
-            yield return $"Async.WebhookAttempts and MaxChainDepth must be at least 1 ({WebhookAttempts} / {MaxChainDepth})";
+            yield return $"Async.WebhookAttempts, MaxChainDepth and PlanRuns must be at least 1 ({WebhookAttempts} / {MaxChainDepth} / {PlanRuns})";
         }
 
         foreach (string error in Retry.Validate())

@@ -61,6 +61,12 @@ public interface IInvocationStore : IAsyncDisposable
     /// <summary>Claims up to <paramref name="limit"/> due webhook deliveries.</summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDeliveriesAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int limit);
 
+    /// <summary>The last recorded fire of every trigger.</summary>
+    Task<IReadOnlyList<Triggers.TriggerFire>> TriggerFiresAsync();
+
+    /// <summary>Records a trigger's fire, durably; a fire for an earlier time than the one recorded changes nothing.</summary>
+    Task RecordFireAsync(Triggers.TriggerFire fire);
+
     /// <summary>Records a webhook attempt: delivered, failed for good, or pending again at <paramref name="due"/>.</summary>
     Task CompleteDeliveryAsync(string invocation, string owner, DeliveryStatus status, DateTimeOffset? due, string? error);
 }

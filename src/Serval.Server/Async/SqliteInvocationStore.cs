@@ -26,7 +26,7 @@ public sealed partial class SqliteInvocationStore : IInvocationStore
         connection.Open();
         using (SqliteCommand setup = connection.CreateCommand())
         {
-            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;" + Schema;
+            setup.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;" + Schema + TriggerSchema;
             setup.ExecuteNonQuery();
         }
 

@@ -58,6 +58,11 @@ public sealed class Dispatcher
     /// <param name="cancellationToken">The caller gave up.</param>
     public async Task<InvocationResult> InvokeAsync(DeployedVersion version, object request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
     {
+        if (version.Spec.Runtime == Core.Specs.RuntimeKind.Plan)
+        {
+            throw new ArgumentException($"'{version.Function}' is a plan: it has no instances and runs through the PlanRunner", nameof(version));
+        }
+
         VersionPool pool = Pool(version);
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -5,7 +5,9 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Monitoring;
 using Serval.Server.Scaling;
+using Serval.Server.Triggers;
 using Serval.Core.Autoscaling;
+using Serval.Core.Specs;
 
 namespace Serval.Server.Gateway;
 
@@ -16,7 +18,7 @@ public static class ControlEndpoints
     public static void MapControl(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/functions", DeployAsync);
-        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher) =>
+        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher, TriggerScheduler triggers) =>
             Results.Json(catalog.Functions.Values.OrderBy(f => f.Record.Name, StringComparer.Ordinal).Select(f => new
             {
                 name = f.Record.Name,
@@ -27,8 +29,9 @@ public static class ControlEndpoints
                 created = f.Record.Created,
                 updated = f.Record.Updated,
                 instances = dispatcher.InstancesOf(f.Record.Name).Count(),
+                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Latest)),
             })));
-        app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog) =>
+        app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog, TriggerScheduler triggers) =>
             catalog.Functions.TryGetValue(name, out DeployedFunction? f)
                 ? Results.Json(new
                 {
@@ -38,6 +41,7 @@ public static class ControlEndpoints
                     created = f.Record.Created,
                     updated = f.Record.Updated,
                     aliases = f.Aliases,
+                    triggers = TriggerEndpoints.Json(triggers.States(f.Latest)),
                     versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
                 })
                 : NoFunction(name));
@@ -46,14 +50,19 @@ public static class ControlEndpoints
                 ? Results.Json(f.Versions.OrderByDescending(v => v.Version).Select(VersionJson))
                 : NoFunction(name));
         app.MapGet("/v1/functions/{name}/instances", (string name, FunctionCatalog catalog, Dispatcher dispatcher, TimeProvider time) =>
-            catalog.Functions.ContainsKey(name)
-                ? Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow())))
-                : NoFunction(name));
+            !catalog.Functions.TryGetValue(name, out DeployedFunction? f) ? NoFunction(name)
+                : f.Latest.Spec.Plan is { } plan ? IsPlan(name, plan)
+                : Results.Json(dispatcher.InstancesOf(name).OrderBy(i => i.Created).Select(i => InstanceJson(i, time.GetUtcNow()))));
         app.MapGet("/v1/functions/{name}/scaling", (string name, FunctionCatalog catalog, Dispatcher dispatcher, ScalingLoop scaling, TimeProvider time, AutoscalerOptions autoscaler) =>
         {
             if (!catalog.Functions.TryGetValue(name, out DeployedFunction? f))
             {
                 return NoFunction(name);
+            }
+
+            if (f.Latest.Spec.Plan is { } plan)
+            {
+                return IsPlan(name, plan);
             }
 
             DeployedVersion latest = f.Latest;
@@ -173,6 +182,10 @@ public static class ControlEndpoints
         coldStartMs = Math.Round(i.ColdStartMs, 1),
         inFlight = i.InFlight,
     };
+
+    /// <summary>A plan has no instances to list or scale: its steps' functions have them.</summary>
+    private static IResult IsPlan(string name, PlanSpec plan) =>
+        Errors.Result(400, $"'{name}' is a plan: it has no instances of its own; its steps' functions scale with the load it sends them ({string.Join(", ", plan.Steps.Select(s => s.Function).Distinct())})");
 
     private static IResult NoFunction(string name) => Errors.Result(404, $"no function named '{name}'");
 }

@@ -122,6 +122,13 @@ public static class FunctionEndpoints
 
         if (deployed.Spec.Runtime == RuntimeKind.Plan)
         {
+            if (isAsync)
+            {
+                // A job: the plan runs later, its map steps fanning out, its answer kept as the result.
+                await AsyncAccept.AcceptAsync(context, deployed, new StoredRequest(route, contentType, AsyncAccept.KeptHeaders(context.Request), body), key).ConfigureAwait(false);
+                return;
+            }
+
             await PlanAnswer.RunAsync(context, deployed, new RawRequest(route, contentType, [new("x-request-id", requestId)], body), callerTimeout).ConfigureAwait(false);
             return;
         }

@@ -40,7 +40,7 @@ public static class OipEndpoints
         {
             name,
             versions = catalog.Functions[name].Versions.Select(v => v.Version.ToString(CultureInfo.InvariantCulture)).ToArray(),
-            platform = deployed.Spec.Runtime == RuntimeKind.Onnx ? "onnxruntime_onnx" : "serval_dotnet",
+            platform = deployed.Spec.Runtime switch { RuntimeKind.Onnx => "onnxruntime_onnx", RuntimeKind.Plan => "serval_plan", _ => "serval_dotnet" },
             inputs = deployed.Metadata.Inputs.Select(i => new { name = i.Name, datatype = i.Datatype, shape = i.Shape }),
             outputs = deployed.Metadata.Outputs.Select(o => new { name = o.Name, datatype = o.Datatype, shape = o.Shape }),
         });

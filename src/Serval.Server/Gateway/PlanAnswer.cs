@@ -19,9 +19,7 @@ internal static class PlanAnswer
         headers["X-Request-Id"] = request.Headers[0].Value;
         headers["X-Serval-Version"] = plan.Version.ToString(CultureInfo.InvariantCulture);
         headers["X-Serval-Duration-Ms"] = outcome.DurationMs.ToString("0.###", CultureInfo.InvariantCulture);
-        // "detect=41.2, recognize[12]=63.0, order=0.8": where the time went, and each map's fan-out.
-        headers["X-Serval-Steps"] = string.Join(", ", outcome.Steps.Select(s =>
-            string.Create(CultureInfo.InvariantCulture, $"{s.Step}{(plan.Spec.Plan!.Steps.First(p => p.Name == s.Step).Map ? $"[{s.Items}]" : "")}={s.DurationMs:0.0}")));
+        headers["X-Serval-Steps"] = outcome.Describe(plan.Spec.Plan!);
         if (outcome.Error is { } error)
         {
             await Errors.WriteAsync(context, error).ConfigureAwait(false);

@@ -11,7 +11,13 @@ using Serval.Server.Monitoring;
 namespace Serval.Server.Plans;
 
 /// <summary>What a plan call ended with: the last step's answer, or the error that stopped it, and per-step timings.</summary>
-public sealed record PlanOutcome(RawResponse? Answer, InvokeError? Error, IReadOnlyList<StepTiming> Steps, double DurationMs);
+public sealed record PlanOutcome(RawResponse? Answer, InvokeError? Error, IReadOnlyList<StepTiming> Steps, double DurationMs)
+{
+    /// <summary>"detect=41.2, recognize[12]=63.0, order=0.8": where the time went, and each map's fan-out (<c>X-Serval-Steps</c>).</summary>
+    public string Describe(PlanSpec plan) =>
+        string.Join(", ", Steps.Select(s =>
+            string.Create(CultureInfo.InvariantCulture, $"{s.Step}{(plan.Steps.First(p => p.Name == s.Step).Map ? $"[{s.Items}]" : "")}={s.DurationMs:0.0}")));
+}
 
 /// <summary>How long one step took, and over how many items for a map.</summary>
 public sealed record StepTiming(string Step, string Function, int Items, double DurationMs);

@@ -40,8 +40,9 @@ public sealed partial class ScalingLoop(
         foreach (DeployedFunction function in functions.Values)
         {
             // Provisioned instances exist before any request: make the latest version's pool.
+            // A plan has no instances: its steps' functions scale with the load it sends them.
             DeployedVersion latest = function.Latest;
-            int min = minimums[latest.Function] = Minimum(latest, now).Min;
+            int min = minimums[latest.Function] = latest.Spec.Runtime == RuntimeKind.Plan ? 0 : Minimum(latest, now).Min;
             if (min > 0)
             {
                 dispatcher.Pool(latest);

@@ -57,9 +57,10 @@ public sealed class EvalOcrCommandTests : IDisposable
 
     private void WriteMisreadSet()
     {
-        WriteSet(("a.png", ["欢迎光临", "出口 EXIT"]), ("b.jpg", ["合计：￥128.50"]));
-        // a: a dropped space (1 edit, both lines read); b: two wrong characters (2 edits, not read).
-        AnswerLines(("a.png", ["欢迎光临", "出口EXIT"]), ("b.jpg", ["合计:¥128.50"]));
+        WriteSet(("a.png", ["欢迎光临您", "OPEN 24 HOURS"]), ("b.jpg", ["合计：￥128.50"]));
+        // a: "0" for "O" (1 edit in 11, both lines read); b: two wrong characters (2 edits in 10,
+        // not read). Spaces are not characters, and "：" reads as ":".
+        AnswerLines(("a.png", ["欢迎光临您", "0PEN 24 HOURS"]), ("b.jpg", ["合汁:$128.50"]));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class EvalOcrCommandTests : IDisposable
 
         Assert.Equal("", run.Error);
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("character accuracy  1.0000  (0 edits in 28 characters)", run.Output);
+        Assert.Contains("character accuracy  1.0000  (0 edits in 26 characters)", run.Output);
         Assert.Contains("line recall         1.0000  (3 of 3 lines)", run.Output);
         Assert.Contains("images              2", run.Output);
         Assert.Matches(@"latency per image   mean \d+\.\d ms · p50 \d+\.\d ms · p99 \d+\.\d ms  \(concurrency 1\)", run.Output);
@@ -91,10 +92,10 @@ public sealed class EvalOcrCommandTests : IDisposable
         var run = await EvalAsync("--verbose");
 
         Assert.Equal(0, run.ExitCode);
-        // 12 + 10 characters, 1 + 2 edits: 1 − 3/22; 2 of 3 lines read.
-        Assert.Contains("character accuracy  0.8636  (3 edits in 22 characters)", run.Output);
+        // 5 + "\n" + 11 and 10 characters, 1 + 2 edits: 1 − 3/27; 2 of 3 lines read.
+        Assert.Contains("character accuracy  0.8889  (3 edits in 27 characters)", run.Output);
         Assert.Contains("line recall         0.6667  (2 of 3 lines)", run.Output);
-        Assert.Matches(@"a\.png\s+2\s+2\s+0\.9167\s+1 / 12\s+\d+\.\d ms\s*\n", run.Output);
+        Assert.Matches(@"a\.png\s+2\s+2\s+0\.9412\s+1 / 17\s+\d+\.\d ms\s*\n", run.Output);
         Assert.Matches(@"b\.jpg\s+1\s+0\s+0\.8000\s+2 / 10\s+\d+\.\d ms\s+合计：￥128\.50", run.Output);
     }
 
@@ -106,8 +107,8 @@ public sealed class EvalOcrCommandTests : IDisposable
         var run = await EvalAsync("--min-accuracy", "0.9", "--min-recall", "0.5");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("character accuracy  0.8636", run.Output);
-        Assert.Equal("character accuracy 0.8636 is below --min-accuracy 0.9000", run.Error.Trim());
+        Assert.Contains("character accuracy  0.8889", run.Output);
+        Assert.Equal("character accuracy 0.8889 is below --min-accuracy 0.9000", run.Error.Trim());
     }
 
     [Fact]
@@ -118,7 +119,7 @@ public sealed class EvalOcrCommandTests : IDisposable
         var run = await EvalAsync("--min-accuracy", "0.9", "--min-recall", "0.7");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Equal("character accuracy 0.8636 is below --min-accuracy 0.9000; line recall 0.6667 is below --min-recall 0.7000", run.Error.Trim());
+        Assert.Equal("character accuracy 0.8889 is below --min-accuracy 0.9000; line recall 0.6667 is below --min-recall 0.7000", run.Error.Trim());
     }
 
     [Fact]

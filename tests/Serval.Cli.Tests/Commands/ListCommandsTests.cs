@@ -13,16 +13,16 @@ public sealed class ListCommandsTests : IDisposable
     {
         _server.On("GET", "/v1/functions", Answer.Json(200, """
             [{"name":"ocr-rec","runtime":"onnx","latestVersion":3,"versions":3,"description":null,
-              "created":"2025-01-01T00:00:00Z","updated":"2025-01-02T00:00:00Z","instances":1},
-             {"name":"hello-dotnet","runtime":"dotnet","latestVersion":1,"versions":1,"instances":0}]
+              "created":"2025-01-01T00:00:00Z","updated":"2025-01-02T00:00:00Z","instances":1,"nextTrigger":null},
+             {"name":"hello-dotnet","runtime":"dotnet","latestVersion":1,"versions":1,"instances":0,"nextTrigger":"2099-01-01T03:00:00Z"}]
             """));
 
         var run = await CliRunner.RunAsync("ls", "--url", _server.Url + "/");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Matches(@"name\s+runtime\s+latest\s+versions\s+instances\s+updated", run.Output);
-        Assert.Matches(@"ocr-rec\s+onnx\s+3\s+3\s+1\s+2025-01-02", run.Output);
-        Assert.Matches(@"hello-dotnet\s+dotnet\s+1\s+1\s+0\s+-", run.Output);
+        Assert.Matches(@"name\s+runtime\s+latest\s+versions\s+instances\s+updated\s+next trigger", run.Output);
+        Assert.Matches(@"ocr-rec\s+onnx\s+3\s+3\s+1\s+2025-01-02\s+-", run.Output);
+        Assert.Matches(@"hello-dotnet\s+dotnet\s+1\s+1\s+0\s+-\s+2099-01-01", run.Output);
     }
 
     [Fact]

@@ -103,6 +103,19 @@ public class CronScheduleTests
         Assert.Equal("cron '0 25 * * *': hour 25 is out of range 0-23", error.Message);
     }
 
+    [Theory]
+    [InlineData("0 25 * * *", 2)]
+    [InlineData("  0 8 * 13 *", 6)]
+    [InlineData("0   8 * * MON#1", 10)]
+    [InlineData("0 8 * *", null)]
+    [InlineData("@sometimes", null)]
+    public void Parse_Invalid_ErrorSaysWhereTheWrongFieldStarts(string text, int? offset)
+    {
+        Assert.Null(CronSchedule.Parse(text, out var error));
+
+        Assert.Equal(offset, error!.Offset);
+    }
+
     [Fact]
     public void Equals_SameText_IsEqual()
     {

@@ -142,7 +142,6 @@ public class SpecParserErrorTests
     }
 
     [Theory]
-    [InlineData("triggers")]
     [InlineData("placement")]
     [InlineData("mounts")]
     [InlineData("command")]

@@ -82,7 +82,8 @@ public class SpecScheduleTests
         var result = SpecParser.Parse(yaml);
 
         Assert.Equal(
-            ["5:13 schedule[0].cron", "6:31 schedule[1].min", "7:5 schedule[2].cron", "8:11 timezone"],
+            // The cron error points at the hour itself ("25").
+            ["5:16 schedule[0].cron", "6:31 schedule[1].min", "7:5 schedule[2].cron", "8:11 timezone"],
             result.Errors.Select(e => $"{e.Line}:{e.Column} {e.Field}"));
     }
 }

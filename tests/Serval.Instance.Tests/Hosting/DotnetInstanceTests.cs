@@ -183,8 +183,22 @@ public sealed class DotnetInstanceTests(PackagesFixture packages) : IClassFixtur
         Assert.Equal("parameterless hello-dotnet", Encoding.UTF8.GetString((await client.RawAsync("", "")).Raw().Body.Span));
     }
 
+    [Fact]
+    public async Task Check_AbsentHandler_NamesTheHandlerClassesThereAre()
+    {
+        await using InstanceProcess instance = await InstanceProcess.StartAsync(Packages.Dotnet(packages.Handlers, "Serval.Instance.TestHandlers.Absent"), "--check");
+
+        const string Prefix = "'Serval.Instance.TestHandlers.dll' has no type 'Serval.Instance.TestHandlers.Absent'; its handler classes are ";
+        Assert.StartsWith(ReadyReport.FailedPrefix + Prefix, instance.FirstLine);
+        string[] listed = instance.FirstLine[(ReadyReport.FailedPrefix + Prefix).Length..].Split(", ");
+        Assert.Contains("Serval.Instance.TestHandlers.Echo", listed);
+        Assert.Contains("Serval.Instance.TestHandlers.BatchEcho", listed);
+        Assert.DoesNotContain("Serval.Instance.TestHandlers.NotAHandler", listed);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(1, await instance.WaitForExitAsync());
+    }
+
     [Theory]
-    [InlineData("Serval.Instance.TestHandlers.Absent", "'Serval.Instance.TestHandlers.dll' has no type 'Serval.Instance.TestHandlers.Absent'; its handler classes are Serval.Instance.TestHandlers.AlwaysFail, Serval.Instance.TestHandlers.Echo, Serval.Instance.TestHandlers.FailingConstructor, Serval.Instance.TestHandlers.Flaky, Serval.Instance.TestHandlers.NoOp, Serval.Instance.TestHandlers.Parameterless, Serval.Instance.TestHandlers.Probe, Serval.Instance.TestHandlers.Slow")]
     [InlineData("Serval.Instance.TestHandlers.NotAHandler", "'Serval.Instance.TestHandlers.NotAHandler' does not implement Serval.Sdk.IFunctionHandler")]
     [InlineData("Serval.Instance.TestHandlers.FailingConstructor", "the constructor of 'Serval.Instance.TestHandlers.FailingConstructor' failed: System.IO.InvalidDataException: hello-dotnet cannot start: settings.json is missing")]
     public async Task Check_BadHandler_FailsWithClearMessage(string handler, string message)
