@@ -43,6 +43,9 @@ public sealed record InstanceConfig
     /// <summary>Run sessions on the GPU.</summary>
     public bool Gpu { get; init; }
 
+    /// <summary>GPUs reserved for the instance on its node (<c>resources.gpu</c>; a fraction shares one).</summary>
+    public double Gpus { get; init; }
+
     /// <summary>Invocations run at once; more wait in the instance.</summary>
     public int Concurrency { get; init; } = 4;
 

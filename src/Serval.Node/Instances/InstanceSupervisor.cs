@@ -59,7 +59,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
     public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
     {
-        if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, out string? shortOf))
+        if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, config.Gpus, out string? shortOf))
         {
             throw new InstanceStartException($"this node has no room for another instance ({shortOf})");
         }
@@ -299,7 +299,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             if (instance.Reserved)
             {
                 instance.Reserved = false;
-                _capacity.Release(instance.Config.Cores, instance.Config.MemoryLimitMb);
+                _capacity.Release(instance.Config.Cores, instance.Config.MemoryLimitMb, instance.Config.Gpus);
             }
             try
             {

@@ -59,7 +59,15 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
             return Refused(missing.Select(e => e.ToString()).ToList());
         }
 
-        var (planErrors, warnings) = PlanCheck.Check(spec, catalog, nodesHaveGpu: false);
+        if (spec.Resources.Gpu > supervisor.Capacity.Gpus)
+        {
+            // Its instances could never start: they reserve the GPUs they ask for (NodeCapacity).
+            return DeployResult.Refused(supervisor.Capacity.Gpus == 0
+                ? $"resources.gpu: {spec.Resources.Gpu:0.##} asked, but no node has a GPU; remove resources.gpu to run on the CPU"
+                : $"resources.gpu: {spec.Resources.Gpu:0.##} asked, but a node has at most {supervisor.Capacity.Gpus:0.##}");
+        }
+
+        var (planErrors, warnings) = PlanCheck.Check(spec, catalog, nodesHaveGpu: supervisor.Capacity.Gpus > 0);
         if (planErrors.Count > 0)
         {
             return Refused(planErrors);

@@ -22,6 +22,7 @@ public sealed class InstanceConfigFactory(NodeOptions node)
         Handler = spec.Handler,
         IntraOpThreads = Math.Max(1, (int)Math.Ceiling(spec.Resources.Cpu)),
         Gpu = spec.Resources.Gpu > 0,
+        Gpus = spec.Resources.Gpu,
         Concurrency = spec.Instances.Concurrency,
         Cores = spec.Resources.Cpu,
         MemoryLimitMb = spec.Resources.MemoryMb,

@@ -45,6 +45,13 @@ public static class PlanCheck
             {
                 warnings.Add($"{where} asks to run on a GPU; no node has one, so it runs on the CPU");
             }
+            else if (step.Runs == StepTarget.Gpu && target.Spec.Resources.Gpu <= 0)
+            {
+                // Where a step runs is where its function's instances run, and those reserve what the
+                // function's resources ask. A warning, not a refusal: the same plan deploys on CPU-only
+                // platforms, and the function's template is where the GPU is asked for.
+                warnings.Add($"{where} asks to run on a GPU, but '{step.Function}' asks for none, so it runs on the CPU: add resources: {{ gpu: 1 }} (or a share, 0.5) to its serval.yaml");
+            }
         }
 
         foreach (RouteSpec route in spec.Routes)

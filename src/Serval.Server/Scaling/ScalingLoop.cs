@@ -66,7 +66,7 @@ public sealed partial class ScalingLoop(
                 Instances = instances,
                 LastRequestAt = snapshot.LastRequest,
                 IdleInstances = snapshot.IdleInstances,
-                NodeCapacity = supervisor.Capacity.Room(version.Spec.Resources.Cpu, version.Spec.Resources.MemoryMb),
+                NodeCapacity = supervisor.Capacity.Room(version.Spec.Resources.Cpu, version.Spec.Resources.MemoryMb, version.Spec.Resources.Gpu),
                 Previous = _previous.GetValueOrDefault(pool),
             });
             _previous[pool] = decision;
