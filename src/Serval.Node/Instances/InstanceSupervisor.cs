@@ -7,7 +7,11 @@ using Serval.Node.Processes;
 namespace Serval.Node.Instances;
 
 /// <summary>An instance that could not be started, with the reason its process gave.</summary>
-public sealed class InstanceStartException(string message) : Exception(message);
+public sealed class InstanceStartException(string message, bool noRoom = false) : Exception(message)
+{
+    /// <summary>True when the node had no room for the instance's resources (it may have, once idle instances stop).</summary>
+    public bool NoRoom { get; } = noRoom;
+}
 
 /// <summary>
 /// Starts instance processes, waits for their ready line, connects to them, watches them exit and
@@ -61,7 +65,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     {
         if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, config.Gpus, out string? shortOf))
         {
-            throw new InstanceStartException($"this node has no room for another instance ({shortOf})");
+            throw new InstanceStartException($"this node has no room for another instance ({shortOf})", noRoom: true);
         }
 
         // A pooled process goes on serving on the socket it was pooled on.

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
@@ -154,11 +155,67 @@ public sealed class Dispatcher
         }
     }
 
-    private Task<Instance> StartAsync(DeployedVersion version, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an instance of <paramref name="version"/>. When the node has no room and requests wait
+    /// for the instance, idle on-demand instances of other versions give theirs back, longest idle
+    /// first (as OpenWhisk evicts idle containers): an instance kept warm for a function nobody calls
+    /// must not refuse one that is called. Provisioned instances and busy ones are never taken; with
+    /// none left, the refusal stands. A start nobody waits for (the autoscaler's) takes nothing, so
+    /// two functions cannot take turns evicting each other between requests.
+    /// </summary>
+    private async Task<Instance> StartAsync(DeployedVersion version, CancellationToken cancellationToken)
     {
         string packageDir = _packages.Materialize(version.Function, version.Version, version.Record.Files);
-        string id = $"{version.Function}-v{version.Version}-{Guid.NewGuid():N}"[..(version.Function.Length + version.Version.ToString().Length + 10)];
-        return _supervisor.StartAsync(_configs.Create(version.Spec, version.Version, id, packageDir), cancellationToken);
+        for (int reclaimed = 0; ; reclaimed++)
+        {
+            string id = $"{version.Function}-v{version.Version}-{Guid.NewGuid():N}"[..(version.Function.Length + version.Version.ToString().Length + 10)];
+            InstanceStartException refusal;
+            try
+            {
+                return await _supervisor.StartAsync(_configs.Create(version.Spec, version.Version, id, packageDir), cancellationToken).ConfigureAwait(false);
+            }
+            catch (InstanceStartException e) when (e.NoRoom && reclaimed < MaxReclaims
+                && _pools.TryGetValue((version.Function, version.Version), out VersionPool? pool) && pool.HasWaiters)
+            {
+                refusal = e;
+            }
+
+            if (!await ReclaimAsync(version).ConfigureAwait(false))
+            {
+                ExceptionDispatchInfo.Throw(refusal);
+            }
+        }
+    }
+
+    /// <summary>The most idle instances stopped to make room for one start: enough for any size, bounded.</summary>
+    private const int MaxReclaims = 16;
+
+    /// <summary>Stops the longest-idle on-demand instance of any other version; false when there is none.</summary>
+    private async Task<bool> ReclaimAsync(DeployedVersion forVersion)
+    {
+        // A candidate that got work between the choice and the retirement is passed over; bounded.
+        for (int tries = 0; tries < MaxReclaims; tries++)
+        {
+            var candidates = _pools.Values
+                .Where(p => p.Version != forVersion)
+                .Select(p => (Pool: p, Idle: p.LongestIdle()))
+                .Where(c => c.Idle is not null)
+                .ToList();
+            if (candidates.Count == 0)
+            {
+                return false;
+            }
+
+            var (pool, idle) = candidates.MinBy(c => c.Idle!.Value.LastUsed);
+            Instance instance = idle!.Value.Instance;
+            if (pool.TryRetire(instance))
+            {
+                await _supervisor.StopAsync(instance, $"reclaimed: idle, and {forVersion.Function} v{forVersion.Version} needs its room").ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private Task StopAsync(Instance instance, string reason) => _supervisor.StopAsync(instance, reason);

@@ -211,6 +211,50 @@ public sealed class VersionPool
         }
     }
 
+    /// <summary>True while requests wait for an instance.</summary>
+    public bool HasWaiters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _queue.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The on-demand instance idle longest (none in flight, not one of the provisioned minimum), and
+    /// when it was last used; null when there is none. For reclaiming room another version needs.
+    /// </summary>
+    public (Instance Instance, DateTimeOffset LastUsed)? LongestIdle()
+    {
+        lock (_gate)
+        {
+            Member? member = _members.Where(m => m.InFlight == 0 && !m.Provisioned).MinBy(m => m.LastUsed);
+            return member is null ? null : (member.Instance, member.LastUsed);
+        }
+    }
+
+    /// <summary>
+    /// Takes <paramref name="instance"/> out of the pool for the caller to stop, if it is still an
+    /// idle on-demand member; false when it has work again (or already left).
+    /// </summary>
+    public bool TryRetire(Instance instance)
+    {
+        lock (_gate)
+        {
+            int index = _members.FindIndex(m => m.Instance == instance && m.InFlight == 0 && !m.Provisioned);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            _members.RemoveAt(index);
+            return true;
+        }
+    }
+
     /// <summary>Forgets an instance that ended; replaces it at once if requests wait or the minimum needs it.</summary>
     public void OnEnded(Instance instance)
     {
@@ -345,8 +389,10 @@ public sealed class VersionPool
         {
             instance = await _start(Version, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (InstanceStartException e)
+        catch (Exception e)
         {
+            // Any failure to start (not only a refusal) ends the start: the waiters must hear of it.
+            bool noRoom = e is InstanceStartException { NoRoom: true };
             lock (_gate)
             {
                 _starting--;
@@ -354,14 +400,17 @@ public sealed class VersionPool
                 // 1 s, 2 s, 4 s ... up to the cap: a crash loop costs little, a passing fault heals fast.
                 double backoff = Math.Min(_options.StartBackoff.TotalMilliseconds * Math.Pow(2, _failures - 1), _options.MaxStartBackoff.TotalMilliseconds);
                 _nextStart = _time.GetUtcNow() + TimeSpan.FromMilliseconds(backoff);
-                _startError = new InvokeError(ErrorKind.Unavailable, $"{Name} could not start an instance: {e.Message}");
+                // A start refused for room is retried by the next request (which may reclaim idle
+                // instances of others), not refused in advance like a failing package.
+                var error = new InvokeError(ErrorKind.Unavailable, $"{Name} could not start an instance: {e.Message}");
+                _startError = noRoom ? null : error;
                 if (_members.Count == 0 && _starting == 0)
                 {
                     while (_queue.First is { } first)
                     {
                         _queue.RemoveFirst();
                         Level(-1);
-                        first.Value.Completion.TrySetResult(new Lease(null, false, 0, _startError));
+                        first.Value.Completion.TrySetResult(new Lease(null, false, 0, error));
                     }
                 }
             }
