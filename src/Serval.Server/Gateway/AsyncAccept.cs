@@ -61,6 +61,30 @@ public static class AsyncAccept
         return (key, null);
     }
 
+    /// <summary>
+    /// The invocation type, idempotency key and body of a call (the body within the limit its type
+    /// allows); null once a 400 (bad header) or 413 (body too large) is answered. The caller disposes the body.
+    /// </summary>
+    public static async Task<(bool IsAsync, string? Key, PooledBody Body)?> ReadCallAsync(HttpContext context, ServalOptions options)
+    {
+        var (isAsync, typeError) = InvocationType(context.Request);
+        var (key, keyError) = IdempotencyKey(context.Request, isAsync);
+        if ((typeError ?? keyError) is { } headerError)
+        {
+            await Errors.WriteAsync(context, 400, headerError).ConfigureAwait(false);
+            return null;
+        }
+
+        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, BodyLimit(options, isAsync), context.RequestAborted).ConfigureAwait(false);
+        if (pooled is null)
+        {
+            await Errors.WriteAsync(context, 413, TooLarge(context.Request, options, isAsync, tooLarge!)).ConfigureAwait(false);
+            return null;
+        }
+
+        return (isAsync, key, pooled);
+    }
+
     /// <summary>The body limit for this request: the async payload limit when it is asynchronous.</summary>
     public static long BodyLimit(ServalOptions options, bool isAsync) =>
         isAsync ? Math.Min(options.MaxBodyBytes, options.Async.MaxPayloadBytes) : options.MaxBodyBytes;

@@ -75,20 +75,12 @@ public static class OipEndpoints
             return;
         }
 
-        var (isAsync, typeError) = AsyncAccept.InvocationType(context.Request);
-        var (key, keyError) = AsyncAccept.IdempotencyKey(context.Request, isAsync);
-        if ((typeError ?? keyError) is { } headerError)
+        if (await AsyncAccept.ReadCallAsync(context, options).ConfigureAwait(false) is not { } call)
         {
-            await Errors.WriteAsync(context, 400, headerError).ConfigureAwait(false);
             return;
         }
 
-        var (pooled, tooLarge) = await RequestBody.ReadPooledAsync(context.Request, AsyncAccept.BodyLimit(options, isAsync), context.RequestAborted).ConfigureAwait(false);
-        if (pooled is null)
-        {
-            await Errors.WriteAsync(context, 413, AsyncAccept.TooLarge(context.Request, options, isAsync, tooLarge!)).ConfigureAwait(false);
-            return;
-        }
+        var (isAsync, key, pooled) = call;
 
         using PooledBody body = pooled;
 
