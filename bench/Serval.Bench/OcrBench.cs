@@ -127,7 +127,7 @@ public static class OcrBench
         using var rec = new Onnx.InferenceSession(Repo.Model("ch_PP-OCRv4_rec_infer.onnx"), new Onnx.SessionOptions { IntraOpThreads = 1 });
         var sorted = crops.OrderBy(c => RecPreprocess.WidthOf(c.Width, c.Height)).ToList();
         var line = new List<string>();
-        foreach (int size in (int[])[1, 4, 8])
+        foreach (int size in (int[])[1, 4, 8, 16])
         {
             var batches = sorted.Chunk(size).Where(b => b.Length == size).Select(b => RecPreprocess.Batch(b)).ToList();
             using (rec.RunRaw([new Onnx.NamedTensor(rec.Inputs[0].Name, batches[0].Tensor)]))
