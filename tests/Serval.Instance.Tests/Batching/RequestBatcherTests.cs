@@ -79,11 +79,23 @@ public sealed class RequestBatcherTests
     [Fact]
     public async Task A_failing_batch_fails_each_of_its_callers()
     {
-        await using var batcher = new RequestBatcher<string, string>(new BatchingOptions { Max = 2, Delay = TimeSpan.Zero }, _time,
-            (_, _, _) => throw new InvalidOperationException("the model failed"));
+        int batches = 0;
+        await using var batcher = new RequestBatcher<string, string>(new BatchingOptions { Max = 2, Delay = TimeSpan.FromSeconds(10) }, _time,
+            (_, _, _) =>
+            {
+                Interlocked.Increment(ref batches);
+                throw new InvalidOperationException("the model failed");
+            });
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => batcher.EnqueueAsync("a", 0, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.Equal("the model failed", error.Message);
+        Task<string>[] callers = [batcher.EnqueueAsync("a", 0, CancellationToken.None), batcher.EnqueueAsync("b", 0, CancellationToken.None)];
+
+        foreach (Task<string> caller in callers)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => caller.WaitAsync(TimeSpan.FromSeconds(5)));
+            Assert.Equal("the model failed", error.Message);
+        }
+
+        Assert.Equal(1, batches);
     }
 
     [Fact]

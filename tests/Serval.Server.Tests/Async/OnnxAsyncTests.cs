@@ -56,7 +56,7 @@ public sealed class OnnxAsyncTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("'y'", await Json.ErrorAsync(response));
-        JsonNode list = await Json.ReadAsync(await _server.Client.GetAsync("/v1/invocations?function=ident&status=Failed"));
+        JsonNode list = await Json.ReadAsync(await _server.Client.GetAsync("/v1/invocations?function=ident"));
         Assert.Empty(list["invocations"]!.AsArray());
     }
 

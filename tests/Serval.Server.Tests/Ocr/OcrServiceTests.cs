@@ -103,14 +103,17 @@ public sealed class OcrServiceTests(OcrServiceFixture fixture, ITestOutputHelper
     [Fact]
     public async Task A_picture_over_the_pixel_limit_is_refused_from_its_header()
     {
-        byte[] png = await File.ReadAllBytesAsync(Path.Combine(Paths.Root, "tests/Serval.Server.Tests/Ocr/blank.png"));
-        // Claim 100000 × 100000 in IHDR (the CRC no longer matches: the size is checked first or the CRC is; both are 400s).
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), 100_000);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), 100_000);
+        byte[] jpeg = await File.ReadAllBytesAsync(Path.Combine(EvalSet, "003.jpg"));
+        // Claim 60000 × 60000 in the frame header (SOF0: FF C0, length, precision, height, width);
+        // a JPEG header has no checksum, so only the size can refuse it.
+        int frame = jpeg.AsSpan().IndexOf([(byte)0xFF, (byte)0xC0]);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(frame + 5), 60_000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(jpeg.AsSpan(frame + 7), 60_000);
 
-        using HttpResponseMessage response = await PostPredictAsync(Convert.ToBase64String(png));
+        using HttpResponseMessage response = await PostPredictAsync(Convert.ToBase64String(jpeg));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("60000×60000 = 3600000000 pixels, more than the limit of 40000000", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
