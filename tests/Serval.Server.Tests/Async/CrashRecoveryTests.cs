@@ -132,17 +132,8 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90));
     }
 
-    private Task<HttpResponseMessage> DeployAsync(HttpClient client)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent(TestHandlers.Spec("quick", "Slow", "instances: { max: 2, concurrency: 16 }\n")), "spec");
-        foreach (var (path, content) in TestHandlers.Files().Append(_runs.File))
-        {
-            form.Add(new ByteArrayContent(content), "file", path);
-        }
-
-        return client.PostAsync("/v1/functions", form);
-    }
+    private Task<HttpResponseMessage> DeployAsync(HttpClient client) =>
+        ServerFixture.DeployBytesAsync(client, TestHandlers.Spec("quick", "Slow", "instances: { max: 2, concurrency: 16 }\n"), [.. TestHandlers.Files(), _runs.File]);
 
     private static async Task<int> CountAsync(HttpClient client, string status)
     {

@@ -11,18 +11,10 @@ namespace Serval.Server.Tests.Plans;
 /// </summary>
 public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
 {
-    private const string SplitShoutJoin = """
-        plan:
-          steps:
-            - { name: split, function: split }
-            - { name: shout, function: shout, map: true, concurrency: 8 }
-            - { name: join, function: join }
-        """;
-
     [Fact]
     public async Task An_async_plan_answers_202_and_its_job_gathers_the_map_in_order()
     {
-        await DeployAsync("job-basic", SplitShoutJoin);
+        await fixture.DeployPlanAsync("job-basic", PlanFixture.SplitShoutJoin);
         var items = Enumerable.Range(0, 30).Select(i => i % 4 == 0 ? "rand:30" : $"w{i}").ToList();
 
         string id = await AsyncCalls.SubmitAsync(fixture.Client, "job-basic", string.Join(",", items));
@@ -40,7 +32,7 @@ public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_failing_item_fails_the_job_naming_step_and_item_after_its_retries()
     {
-        await DeployAsync("job-fail", SplitShoutJoin + "\nasync: { retries: 1 }");
+        await fixture.DeployPlanAsync("job-fail", PlanFixture.SplitShoutJoin + "\nasync: { retries: 1 }");
 
         string id = await AsyncCalls.SubmitAsync(fixture.Client, "job-fail", "a,b,fail,d");
         JsonNode job = await AsyncCalls.WaitAsync(fixture.Client, id, TimeSpan.FromSeconds(60));
@@ -54,7 +46,7 @@ public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_running_job_is_cancelled_with_its_items()
     {
-        await DeployAsync("job-cancel", SplitShoutJoin);
+        await fixture.DeployPlanAsync("job-cancel", PlanFixture.SplitShoutJoin);
 
         string id = await AsyncCalls.SubmitAsync(fixture.Client, "job-cancel", "sleep:20000,sleep:20000,a");
         await AsyncCalls.WaitAsync(fixture.Client, id, TimeSpan.FromSeconds(30), "Running");
@@ -70,8 +62,8 @@ public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     public async Task A_jobs_onSuccess_starts_the_next_plan_with_its_record()
     {
         await fixture.Server.DeployPublishedAsync("job-echo", fixture.Published, "Serval.Instance.TestHandlers.Echo");
-        await DeployAsync("job-next", "plan:\n  steps:\n    - { function: job-echo }\n");
-        await DeployAsync("job-first", SplitShoutJoin + "\nasync: { onSuccess: job-next }");
+        await fixture.DeployPlanAsync("job-next", "plan:\n  steps:\n    - { function: job-echo }\n");
+        await fixture.DeployPlanAsync("job-first", PlanFixture.SplitShoutJoin + "\nasync: { onSuccess: job-next }");
 
         string id = await AsyncCalls.SubmitAsync(fixture.Client, "job-first", "x,y");
         JsonNode first = await AsyncCalls.WaitAsync(fixture.Client, id, TimeSpan.FromSeconds(60));
@@ -88,7 +80,7 @@ public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_plan_has_no_instances_to_list_or_scale()
     {
-        await DeployAsync("job-shape", SplitShoutJoin);
+        await fixture.DeployPlanAsync("job-shape", PlanFixture.SplitShoutJoin);
 
         foreach (string path in new[] { "instances", "scaling" })
         {
@@ -99,11 +91,5 @@ public sealed class JobTests(PlanFixture fixture) : IClassFixture<PlanFixture>
 
         JsonNode model = await Json.ReadAsync(await fixture.Client.GetAsync("/v2/models/job-shape"));
         Assert.Equal("serval_plan", (string)model["platform"]!);
-    }
-
-    private async Task DeployAsync(string name, string spec)
-    {
-        var (status, body) = await fixture.DeploySpecAsync($"name: {name}\n{spec}\n");
-        Assert.True(status is 200 or 201, $"deploy of {name}: {status} {body}");
     }
 }

@@ -8,6 +8,15 @@ public sealed class PlanFixture : IAsyncLifetime
 {
     private const string Handlers = "Serval.Instance.TestHandlers";
 
+    /// <summary>The plan most tests deploy: split the text into words, shout each (mapped), join them.</summary>
+    public const string SplitShoutJoin = """
+        plan:
+          steps:
+            - { name: split, function: split }
+            - { name: shout, function: shout, map: true, concurrency: 8 }
+            - { name: join, function: join }
+        """;
+
     public ServerFixture Server { get; } = new();
 
     public HttpClient Client => Server.Client;
@@ -37,6 +46,13 @@ public sealed class PlanFixture : IAsyncLifetime
         {
             Directory.Delete(_published, recursive: true);
         }
+    }
+
+    /// <summary>Deploys the plan <paramref name="name"/> with the spec's other keys <paramref name="body"/> and asserts it was accepted.</summary>
+    public async Task DeployPlanAsync(string name, string body)
+    {
+        var (status, answer) = await DeploySpecAsync($"name: {name}\n{body}\n");
+        Assert.True(status is 200 or 201, $"deploy of {name}: {status} {answer}");
     }
 
     /// <summary>Deploys a spec with no files (a plan) and returns the answer's status and body.</summary>

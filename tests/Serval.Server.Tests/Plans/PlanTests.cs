@@ -7,21 +7,13 @@ namespace Serval.Server.Tests.Plans;
 /// <summary>Plans deployed and called over HTTP: map over 0, 1 and many items, order, failures, timeouts, partial results.</summary>
 public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
 {
-    private const string SplitShoutJoin = """
-        plan:
-          steps:
-            - { name: split, function: split }
-            - { name: shout, function: shout, map: true, concurrency: 8 }
-            - { name: join, function: join }
-        """;
-
     [Theory]
     [InlineData("", new string[0])]
     [InlineData("one", new[] { "ONE!" })]
     [InlineData("a,b,c", new[] { "A!", "B!", "C!" })]
     public async Task A_map_step_gathers_every_item_in_order(string body, string[] expected)
     {
-        await DeployPlanAsync("sj-basic", SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-basic", PlanFixture.SplitShoutJoin);
 
         var (status, answer, response) = await CallAsync("sj-basic", body);
 
@@ -35,7 +27,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task Many_items_finishing_out_of_order_come_back_in_their_order()
     {
-        await DeployPlanAsync("sj-many", SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-many", PlanFixture.SplitShoutJoin);
         var items = Enumerable.Range(0, 40).Select(i => i % 3 == 0 ? "rand:40" : $"w{i}").ToList();
 
         var (status, answer, _) = await CallAsync("sj-many", string.Join(",", items));
@@ -48,7 +40,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_failing_item_fails_the_request_naming_step_and_item()
     {
-        await DeployPlanAsync("sj-fail", SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-fail", PlanFixture.SplitShoutJoin);
 
         var (status, answer, _) = await CallAsync("sj-fail", "a,b,fail,d");
 
@@ -61,7 +53,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_throwing_item_is_named_too()
     {
-        await DeployPlanAsync("sj-throw", SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-throw", PlanFixture.SplitShoutJoin);
 
         var (status, answer, _) = await CallAsync("sj-throw", "a,throw");
 
@@ -73,7 +65,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task With_partial_results_a_failed_item_is_marked_and_the_plan_goes_on()
     {
-        await DeployPlanAsync("sj-partial", SplitShoutJoin.Replace("steps:", "partial: true\n  steps:", StringComparison.Ordinal));
+        await fixture.DeployPlanAsync("sj-partial", PlanFixture.SplitShoutJoin.Replace("steps:", "partial: true\n  steps:", StringComparison.Ordinal));
 
         var (status, answer, _) = await CallAsync("sj-partial", "a,fail,c");
 
@@ -88,7 +80,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_step_that_times_out_fails_the_request_with_504_naming_the_step()
     {
-        await DeployPlanAsync("sj-slow", SplitShoutJoin.Replace("concurrency: 8 }", "concurrency: 8, timeout: 300ms }", StringComparison.Ordinal));
+        await fixture.DeployPlanAsync("sj-slow", PlanFixture.SplitShoutJoin.Replace("concurrency: 8 }", "concurrency: 8, timeout: 300ms }", StringComparison.Ordinal));
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
         var (status, answer, _) = await CallAsync("sj-slow", "a,sleep:10000");
@@ -101,7 +93,7 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_step_answering_a_client_error_passes_its_status_and_reason_on()
     {
-        await DeployPlanAsync("sj-bad", SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-bad", PlanFixture.SplitShoutJoin);
 
         var (status, answer, _) = await CallAsync("sj-bad", "bad");
 
@@ -112,8 +104,8 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_plan_is_versioned_and_the_predict_route_reaches_its_steps()
     {
-        await DeployPlanAsync("sj-versions", SplitShoutJoin);
-        await DeployPlanAsync("sj-versions", SplitShoutJoin.Replace("concurrency: 8", "concurrency: 4", StringComparison.Ordinal));
+        await fixture.DeployPlanAsync("sj-versions", PlanFixture.SplitShoutJoin);
+        await fixture.DeployPlanAsync("sj-versions", PlanFixture.SplitShoutJoin.Replace("concurrency: 8", "concurrency: 4", StringComparison.Ordinal));
 
         using var content = new StringContent("x,y");
         using HttpResponseMessage response = await fixture.Client.PostAsync("/fn/sj-versions/predict?version=1", content);
@@ -150,12 +142,6 @@ public sealed class PlanTests(PlanFixture fixture) : IClassFixture<PlanFixture>
 
         Assert.Equal(201, status);
         Assert.Contains("asks to run on a GPU; no node has one", body);
-    }
-
-    private async Task DeployPlanAsync(string name, string plan)
-    {
-        var (status, body) = await fixture.DeploySpecAsync($"name: {name}\n{plan}\n");
-        Assert.True(status is 200 or 201, $"deploy of {name}: {status} {body}");
     }
 
     private async Task<(int Status, JsonNode Answer, HttpResponseMessage Response)> CallAsync(string plan, string body)

@@ -17,8 +17,8 @@ public sealed class RouteTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task Requests_are_routed_by_tid_and_a_business_route_overrides_the_default()
     {
-        await DeployAsync("route-default", "routes:\n  - { tid: words }");
-        await DeployAsync("route-acme", "routes:\n  - { tid: words, bid: acme }");
+        await fixture.DeployPlanAsync("route-default", Steps + "\nroutes:\n  - { tid: words }");
+        await fixture.DeployPlanAsync("route-acme", Steps + "\nroutes:\n  - { tid: words, bid: acme }");
 
         Assert.Equal("route-acme", await RoutedToAsync("/predict?tid=words&bid=acme"));
         Assert.Equal("route-default", await RoutedToAsync("/predict?tid=words&bid=other"));
@@ -36,7 +36,7 @@ public sealed class RouteTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task An_unknown_tid_is_a_404_naming_it_and_a_missing_tid_a_400()
     {
-        await DeployAsync("route-known", "routes:\n  - { tid: known-task }");
+        await fixture.DeployPlanAsync("route-known", Steps + "\nroutes:\n  - { tid: known-task }");
 
         using HttpResponseMessage unknown = await fixture.Client.PostAsync("/predict?tid=nope", new StringContent("a"));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
@@ -51,7 +51,7 @@ public sealed class RouteTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_tid_with_only_business_routes_has_no_default_for_other_businesses()
     {
-        await DeployAsync("route-only-bid", "routes:\n  - { tid: private-task, bid: zeta }");
+        await fixture.DeployPlanAsync("route-only-bid", Steps + "\nroutes:\n  - { tid: private-task, bid: zeta }");
 
         using HttpResponseMessage response = await fixture.Client.PostAsync("/predict?tid=private-task&bid=other", new StringContent("a"));
 
@@ -62,19 +62,13 @@ public sealed class RouteTests(PlanFixture fixture) : IClassFixture<PlanFixture>
     [Fact]
     public async Task A_route_another_function_serves_is_refused_naming_the_owner()
     {
-        await DeployAsync("route-owner", "routes:\n  - { tid: owned }");
+        await fixture.DeployPlanAsync("route-owner", Steps + "\nroutes:\n  - { tid: owned }");
 
         var (status, body) = await fixture.DeploySpecAsync($"name: route-thief\n{Steps}\nroutes:\n  - {{ tid: owned }}\n");
 
         Assert.Equal(400, status);
         Assert.Contains("the route tid 'owned' is already served by 'route-owner'", body);
         Assert.Equal("route-owner", await RoutedToAsync("/predict?tid=owned"));
-    }
-
-    private async Task DeployAsync(string name, string routes)
-    {
-        var (status, body) = await fixture.DeploySpecAsync($"name: {name}\n{Steps}\n{routes}\n");
-        Assert.True(status is 200 or 201, $"deploy of {name}: {status} {body}");
     }
 
     private async Task<string> RoutedToAsync(string path)

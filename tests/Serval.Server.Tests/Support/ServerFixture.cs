@@ -68,7 +68,11 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         DeployBytesAsync(spec, files.Select(f => (f.Path, File.ReadAllBytes(f.LocalFile))).ToArray());
 
     /// <summary>Deploys <paramref name="spec"/> with in-memory files.</summary>
-    public async Task<HttpResponseMessage> DeployBytesAsync(string spec, params (string Path, byte[] Content)[] files)
+    public Task<HttpResponseMessage> DeployBytesAsync(string spec, params (string Path, byte[] Content)[] files) =>
+        DeployBytesAsync(Client, spec, files);
+
+    /// <summary>Deploys <paramref name="spec"/> with in-memory files to the platform <paramref name="client"/> talks to.</summary>
+    public static async Task<HttpResponseMessage> DeployBytesAsync(HttpClient client, string spec, params (string Path, byte[] Content)[] files)
     {
         using var form = new MultipartFormDataContent();
         form.Add(new StringContent(spec, Encoding.UTF8), "spec");
@@ -79,7 +83,7 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
             form.Add(part, "file", path);
         }
 
-        return await Client.PostAsync("/v1/functions", form);
+        return await client.PostAsync("/v1/functions", form);
     }
 
     /// <summary>The function's instances as the control plane lists them.</summary>

@@ -120,17 +120,8 @@ public sealed class TriggerTests : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, $"deploy of {name}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private async Task<HttpResponseMessage> DeployRawAsync(string spec)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent(spec), "spec");
-        foreach (var (path, content) in TestHandlers.Files())
-        {
-            form.Add(new ByteArrayContent(content), "file", path);
-        }
-
-        return await _client.PostAsync("/v1/functions", form);
-    }
+    private Task<HttpResponseMessage> DeployRawAsync(string spec) =>
+        ServerFixture.DeployBytesAsync(_client, spec, TestHandlers.Files());
 
     private async Task<JsonNode> GetAsync(string path)
     {
