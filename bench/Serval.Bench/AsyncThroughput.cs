@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Serval.Bench;
@@ -75,64 +72,28 @@ public static class AsyncThroughput
     }
 
     /// <summary>Deploys the test handlers' NoOp (built Release by bench/run.sh) as a dotnet function.</summary>
-    public static async Task DeployNoOpAsync(Platform platform, string name, string extra)
+    public static Task DeployNoOpAsync(Platform platform, string name, string extra)
     {
         string dir = Path.Combine(Repo.Root, "tests/Serval.Instance.TestHandlers/bin/Release/net10.0");
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent($"name: {name}\nruntime: dotnet\nhandler: Serval.Instance.TestHandlers.NoOp\n{extra}", Encoding.UTF8), "spec");
-        foreach (string file in new[] { "Serval.Instance.TestHandlers.dll", "Serval.Instance.TestHandlers.deps.json" })
-        {
-            var part = new ByteArrayContent(await File.ReadAllBytesAsync(Path.Combine(dir, file)));
-            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(part, "file", file);
-        }
-
-        using var response = await platform.Client.PostAsync("/v1/functions", form);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"deploy of {name} failed: {await response.Content.ReadAsStringAsync()}");
-        }
+        return platform.DeploySpecAsync(
+            $"name: {name}\nruntime: dotnet\nhandler: Serval.Instance.TestHandlers.NoOp\n{extra}",
+            new[] { "Serval.Instance.TestHandlers.dll", "Serval.Instance.TestHandlers.deps.json" }.Select(f => (f, Path.Combine(dir, f))));
     }
 
-    private static async Task<string> SubmitAsync(HttpClient client, string function)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{function}") { Content = new ByteArrayContent("{}"u8.ToArray()) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("X-Serval-Invocation-Type", "async");
-        using var response = await client.SendAsync(request);
-        string body = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"async submit answered {(int)response.StatusCode}: {body}");
-        }
+    private static Task<string> SubmitAsync(HttpClient client, string function) =>
+        AsyncCalls.SubmitAsync(client, function, "{}"u8.ToArray(), "application/json");
 
-        return (string)JsonNode.Parse(body)!["id"]!;
-    }
+    private static Task<JsonNode> WaitAsync(Platform platform, string id) =>
+        AsyncCalls.WaitAsync(platform.Client, id, TimeSpan.FromMilliseconds(2), TimeSpan.FromMinutes(1));
 
-    private static async Task<JsonNode> WaitAsync(Platform platform, string id)
-    {
-        for (int i = 0; i < 3000; i++)
-        {
-            JsonNode invocation = JsonNode.Parse(await platform.Client.GetStringAsync($"/v1/invocations/{id}"))!;
-            if ((string)invocation["status"]! is "Succeeded" or "Failed" or "Expired" or "Cancelled")
-            {
-                return invocation;
-            }
-
-            await Task.Delay(2);
-        }
-
-        throw new TimeoutException($"invocation {id} did not end");
-    }
-
-    /// <summary>Async invocations ended so far, from the platform's <c>serval_async_invocations_total</c>.</summary>
+    /// <summary>Async invocations that succeeded so far, from the platform's <c>serval_async_invocations_total{status="Succeeded"}</c>.</summary>
     private static async Task<double> CompletedAsync(Platform platform)
     {
         string metrics = await platform.Client.GetStringAsync("/metrics");
         double total = 0;
         foreach (string line in metrics.Split('\n'))
         {
-            if (line.StartsWith("serval_async_invocations_total{", StringComparison.Ordinal))
+            if (line.StartsWith("serval_async_invocations_total{", StringComparison.Ordinal) && line.Contains("status=\"Succeeded\"", StringComparison.Ordinal))
             {
                 total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
             }

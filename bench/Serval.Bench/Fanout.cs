@@ -1,8 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Serval.Bench;
@@ -23,18 +19,19 @@ public static class Fanout
         Directory.CreateDirectory(work);
         try
         {
-            await RunToolAsync("bash", Path.Combine(Repo.Root, Example, "make-input.sh"), work);
+            await Tool.RunAsync("bash", Path.Combine(Repo.Root, Example, "make-input.sh"), work);
             string published = Path.Combine(work, "publish");
-            await RunToolAsync("dotnet", "publish", Path.Combine(Repo.Root, Example, "FanoutFunctions.csproj"), "-c", "Release", "-o", published, "--nologo", "-v", "quiet");
+            await Tool.RunAsync("dotnet", "publish", Path.Combine(Repo.Root, Example, "FanoutFunctions.csproj"), "-c", "Release", "-o", published, "--nologo", "-v", "quiet");
             foreach (string function in new[] { "split", "detect", "merge", "summary" })
             {
-                await DeployAsync(platform, await File.ReadAllTextAsync(Path.Combine(Repo.Root, Example, $"{function}.yaml")), published);
+                string spec = await File.ReadAllTextAsync(Path.Combine(Repo.Root, Example, $"{function}.yaml"));
+                await platform.DeploySpecAsync(spec, PackageFiles(spec, published));
             }
 
             string plan = await File.ReadAllTextAsync(Path.Combine(Repo.Root, Example, "serval.yaml"));
-            await DeployAsync(platform, plan, null);
-            await DeployAsync(platform, plan.Replace("name: fanout", "name: fanout-serial", StringComparison.Ordinal)
-                .Replace("map: true, concurrency: 8", "map: true, concurrency: 1", StringComparison.Ordinal), null);
+            await platform.DeploySpecAsync(plan, []);
+            await platform.DeploySpecAsync(plan.Replace("name: fanout", "name: fanout-serial", StringComparison.Ordinal)
+                .Replace("map: true, concurrency: 8", "map: true, concurrency: 1", StringComparison.Ordinal), []);
 
             byte[] page = await File.ReadAllBytesAsync(Path.Combine(work, "page.png"));
             int lines = (int)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(work, "page.json")))!["lines"]!;
@@ -64,18 +61,8 @@ public static class Fanout
     /// <summary>One job: its run's milliseconds (start to end of the attempt), step timings and summary.</summary>
     private static async Task<(double Ms, string Steps, JsonNode Summary)> RunJobAsync(Platform platform, string plan, byte[] page)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{plan}") { Content = new ByteArrayContent(page) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        request.Headers.Add("X-Serval-Invocation-Type", "async");
-        using HttpResponseMessage accepted = await platform.Client.SendAsync(request);
-        string text = await accepted.Content.ReadAsStringAsync();
-        if (accepted.StatusCode != HttpStatusCode.Accepted)
-        {
-            throw new InvalidOperationException($"submitting a job to {plan}: {(int)accepted.StatusCode} {text}");
-        }
-
-        string id = (string)JsonNode.Parse(text)!["id"]!;
-        JsonNode job = await WaitAsync(platform, id);
+        string id = await AsyncCalls.SubmitAsync(platform.Client, plan, page, "image/png");
+        JsonNode job = await AsyncCalls.WaitAsync(platform.Client, id, TimeSpan.FromMilliseconds(20), TimeSpan.FromMinutes(5));
         if ((string)job["status"]! != "Succeeded")
         {
             throw new InvalidOperationException($"job {id} of {plan} ended {(string)job["status"]!}: {job["reason"]}");
@@ -88,65 +75,17 @@ public static class Fanout
         return (ms, result.Headers.GetValues("X-Serval-Steps").Single(), job["result"]!);
     }
 
-    /// <summary>Polls the job every 20 ms until it ends (at most 5 minutes).</summary>
-    private static async Task<JsonNode> WaitAsync(Platform platform, string id)
+    /// <summary>Every file of the published package, and the det model when the template names it.</summary>
+    private static IEnumerable<(string Path, string Local)> PackageFiles(string spec, string published)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromMinutes(5))
+        foreach (string file in Directory.GetFiles(published, "*", SearchOption.AllDirectories))
         {
-            JsonNode job = JsonNode.Parse(await platform.Client.GetStringAsync($"/v1/invocations/{id}"))!;
-            if ((string)job["status"]! is "Succeeded" or "Failed" or "Expired" or "Cancelled")
-            {
-                return job;
-            }
-
-            await Task.Delay(20);
+            yield return (Path.GetRelativePath(published, file), file);
         }
 
-        throw new TimeoutException($"job {id} did not end within 5 minutes");
-    }
-
-    /// <summary>Deploys a template with the published package (and the det model its <c>models</c> names), or a plan with no files.</summary>
-    private static async Task DeployAsync(Platform platform, string spec, string? published)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new StringContent(spec, Encoding.UTF8), "spec");
-        var files = published is null ? [] : Directory.GetFiles(published, "*", SearchOption.AllDirectories)
-            .Select(f => (Path: Path.GetRelativePath(published, f), Local: f)).ToList();
-        if (published is not null && spec.Contains("ch_PP-OCRv4_det_infer.onnx", StringComparison.Ordinal))
+        if (spec.Contains("ch_PP-OCRv4_det_infer.onnx", StringComparison.Ordinal))
         {
-            files.Add(("ch_PP-OCRv4_det_infer.onnx", Repo.Det));
-        }
-
-        foreach (var (path, local) in files)
-        {
-            var part = new ByteArrayContent(await File.ReadAllBytesAsync(local));
-            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(part, "file", path);
-        }
-
-        using HttpResponseMessage response = await platform.Client.PostAsync("/v1/functions", form);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"deploy failed: {await response.Content.ReadAsStringAsync()}\n{spec}");
-        }
-    }
-
-    private static async Task RunToolAsync(string tool, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', arguments)} failed:\n{await stdout}{await stderr}");
+            yield return ("ch_PP-OCRv4_det_infer.onnx", Repo.Det);
         }
     }
 }

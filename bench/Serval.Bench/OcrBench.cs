@@ -199,20 +199,7 @@ public static class Cli
     public static async Task DeployAsync(Platform platform, string path)
     {
         string dll = Path.Combine(Repo.Root, "src/Serval.Cli/bin/Release/net10.0/serval-cli.dll");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { dll, "deploy", path, "--url", platform.Url.ToString() })
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        using Process process = Process.Start(info)!;
-        string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"serval deploy {path} failed:\n{output}");
-        }
-
+        string output = await Tool.RunAsync("dotnet", dll, "deploy", path, "--url", platform.Url.ToString());
         Console.WriteLine("  " + output.Trim().Replace("\n", "\n  ", StringComparison.Ordinal));
     }
 }

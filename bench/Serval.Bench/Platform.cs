@@ -76,18 +76,28 @@ public sealed class Platform : IAsyncDisposable
     }
 
     /// <summary>Deploys a one-model onnx function.</summary>
-    public async Task DeployAsync(string name, string modelPath, string extra = "")
+    public Task DeployAsync(string name, string modelPath, string extra = "")
+    {
+        string file = Path.GetFileName(modelPath);
+        return DeploySpecAsync($"name: {name}\nruntime: onnx\nmodel: {file}\n{extra}", [(file, modelPath)]);
+    }
+
+    /// <summary>Deploys <paramref name="spec"/> with <paramref name="files"/> (package path, local file) through <c>POST /v1/functions</c>.</summary>
+    public async Task DeploySpecAsync(string spec, IEnumerable<(string Path, string Local)> files)
     {
         using var form = new MultipartFormDataContent();
-        string file = Path.GetFileName(modelPath);
-        form.Add(new StringContent($"name: {name}\nruntime: onnx\nmodel: {file}\n{extra}", Encoding.UTF8), "spec");
-        var part = new ByteArrayContent(await File.ReadAllBytesAsync(modelPath));
-        part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(part, "file", file);
+        form.Add(new StringContent(spec, Encoding.UTF8), "spec");
+        foreach (var (path, local) in files)
+        {
+            var part = new ByteArrayContent(await File.ReadAllBytesAsync(local));
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "file", path);
+        }
+
         using var response = await Client.PostAsync("/v1/functions", form);
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"deploy of {name} failed: {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"deploy failed: {await response.Content.ReadAsStringAsync()}\n{spec}");
         }
     }
 
