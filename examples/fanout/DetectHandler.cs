@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
+using Serval.Ocr;
 using Serval.Ocr.Cropping;
-using Serval.Ocr.Detection;
 using Serval.Ocr.Geometry;
 using Serval.Onnx;
 using Serval.Sdk;
@@ -11,6 +10,8 @@ namespace Serval.Examples.Fanout;
 public sealed class DetectHandler(FunctionContext context) : IFunctionHandler
 {
     private readonly InferenceSession _det = context.Models["det"];
+
+    private static readonly OcrOptions Options = new();
 
     /// <inheritdoc/>
     public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
@@ -25,12 +26,7 @@ public sealed class DetectHandler(FunctionContext context) : IFunctionHandler
             return ValueTask.FromResult(FunctionResponse.BadRequest($"the item is not a strip of the page: {e.Message}"));
         }
 
-        DetInput input = DetPreprocess.Run(strip);
-        List<Quad> boxes;
-        using (SessionOutputs outputs = _det.RunRaw([new NamedTensor(_det.Inputs[0].Name, input.Tensor)], cancellationToken))
-        {
-            boxes = DbPostprocess.Run(MemoryMarshal.Cast<byte, float>(outputs.Data(0)), input);
-        }
+        List<Quad> boxes = OcrSteps.DetectBoxes(_det, strip, Options, cancellationToken);
 
         var rects = new int[boxes.Count][];
         for (int i = 0; i < rects.Length; i++)

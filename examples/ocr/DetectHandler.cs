@@ -1,10 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Serval.Imaging;
-using Serval.Ocr.Classification;
+using Serval.Ocr;
 using Serval.Ocr.Cropping;
-using Serval.Ocr.Detection;
-using Serval.Ocr.Geometry;
 using Serval.Onnx;
 using Serval.Sdk;
 
@@ -22,6 +19,8 @@ public sealed class DetectHandler(FunctionContext context) : IFunctionHandler
     private readonly InferenceSession? _cls = context.Models.GetValueOrDefault("cls");
     private readonly ImageInput _input = new(Environment.GetEnvironmentVariable);
 
+    private static readonly OcrOptions Options = new();
+
     public async ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
     {
         RgbImage image;
@@ -34,26 +33,9 @@ public sealed class DetectHandler(FunctionContext context) : IFunctionHandler
             return FunctionResponse.BadRequest(e.Message);
         }
 
-        DetInput input = DetPreprocess.Run(image);
-        List<Quad> boxes;
-        using (SessionOutputs outputs = _det.RunRaw([new NamedTensor(_det.Inputs[0].Name, input.Tensor)], cancellationToken))
-        {
-            boxes = DbPostprocess.Run(MemoryMarshal.Cast<byte, float>(outputs.Data(0)), input);
-        }
-
-        var crops = new RgbImage[boxes.Count];
-        for (int i = 0; i < crops.Length; i++)
-        {
-            crops[i] = CropPerspective.Crop(image, boxes[i]);
-        }
-
-        if (_cls is not null && crops.Length > 0)
-        {
-            ClsStep.Apply(_cls, crops, cancellationToken: cancellationToken);
-        }
-
-        var meta = new DetectMeta(image.Width, image.Height, boxes.Select(b => Rect(b.Bounds())).ToList());
-        var items = crops.Select(c => (ReadOnlyMemory<byte>)CropCodec.Encode(c)).ToList();
+        DetectedBoxes detected = OcrSteps.Detect(_det, _cls, image, Options, cancellationToken);
+        var meta = new DetectMeta(image.Width, image.Height, detected.Boxes.Select(b => Rect(b.Bounds())).ToList());
+        var items = detected.Crops.Select(c => (ReadOnlyMemory<byte>)CropCodec.Encode(c)).ToList();
         return FunctionResponse.Items(JsonSerializer.SerializeToUtf8Bytes(meta, JsonSerializerOptions.Web), items);
     }
 

@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Serval.Imaging;
+using Serval.Ocr;
 using Serval.Ocr.Cropping;
 using Serval.Ocr.Recognition;
 using Serval.Onnx;
@@ -17,7 +17,9 @@ namespace Serval.Examples.Ocr;
 public sealed class RecognizeHandler(FunctionContext context) : IBatchFunctionHandler
 {
     private readonly InferenceSession _rec = context.Models["rec"];
-    private readonly CtcDecoder _decoder = CtcDecoder.Load(Path.Combine(context.PackageDirectory, "ppocr_keys_v1.txt"));
+    private readonly CtcDecoder _decoder = CtcDecoder.Load(Path.Combine(context.PackageDirectory, OcrEngine.KeysFile));
+
+    private static readonly OcrOptions Options = new();
 
     public async ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken) =>
         (await HandleBatchAsync([request], context, cancellationToken))[0];
@@ -42,9 +44,7 @@ public sealed class RecognizeHandler(FunctionContext context) : IBatchFunctionHa
 
         if (crops.Count > 0)
         {
-            RecBatch batch = RecPreprocess.Batch(crops);
-            using SessionOutputs outputs = _rec.RunRaw([new NamedTensor(_rec.Inputs[0].Name, batch.Tensor)], cancellationToken);
-            RecognizedText[] texts = _decoder.DecodeBatch(MemoryMarshal.Cast<byte, float>(outputs.Data(0)), outputs.Shape(0));
+            RecognizedText[] texts = OcrSteps.Recognize(_rec, _decoder, crops, Options, cancellationToken);
             for (int i = 0; i < slots.Count; i++)
             {
                 answers[slots[i]] = FunctionResponse.Bytes(JsonSerializer.SerializeToUtf8Bytes(new LineText(texts[i].Text, texts[i].Confidence), JsonSerializerOptions.Web), "application/json");

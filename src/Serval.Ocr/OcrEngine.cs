@@ -1,8 +1,4 @@
-using System.Runtime.InteropServices;
 using Serval.Imaging;
-using Serval.Ocr.Classification;
-using Serval.Ocr.Cropping;
-using Serval.Ocr.Detection;
 using Serval.Ocr.Geometry;
 using Serval.Ocr.Layout;
 using Serval.Ocr.Recognition;
@@ -12,9 +8,9 @@ namespace Serval.Ocr;
 
 /// <summary>
 /// The PP-OCR pipeline in one process: detect text boxes, crop them upright, optionally turn
-/// upside-down crops, recognise each, and return the lines in reading order. Its parts are also
-/// exposed apart (<see cref="Detect"/>, <see cref="Recognize"/>, <see cref="Assemble"/>) so a plan
-/// can detect in one function, recognise crops in batches in another and assemble in a third.
+/// upside-down crops, recognise each, and return the lines in reading order. Its steps are
+/// <see cref="OcrSteps"/> (and <see cref="Assemble"/>), so a plan can detect in one function,
+/// recognise crops in another and assemble in a third with the same code.
 /// Calls may run concurrently (sessions allow it); each call itself runs its steps one after another.
 /// </summary>
 public sealed class OcrEngine : IDisposable
@@ -131,47 +127,19 @@ public sealed class OcrEngine : IDisposable
     }
 
     /// <summary>Finds the text boxes of <paramref name="image"/> and crops them (turning upside-down ones when the engine has a classifier).</summary>
-    public DetectedBoxes Detect(RgbImage image, CancellationToken cancellationToken = default)
-    {
-        List<Quad> boxes = DetectBoxes(image, cancellationToken);
-        var crops = new RgbImage[boxes.Count];
-        for (int i = 0; i < crops.Length; i++)
-        {
-            crops[i] = CropPerspective.Crop(image, boxes[i]);
-        }
-
-        if (_cls is not null && Options.UseAngleClassifier && crops.Length > 0)
-        {
-            ClsStep.Apply(_cls, crops, Options.ClsThreshold, cancellationToken: cancellationToken);
-        }
-
-        return new DetectedBoxes(boxes, crops);
-    }
+    public DetectedBoxes Detect(RgbImage image, CancellationToken cancellationToken = default) =>
+        OcrSteps.Detect(_det, _cls, image, Options, cancellationToken);
 
     /// <summary>The text boxes of <paramref name="image"/> (detection only).</summary>
-    public List<Quad> DetectBoxes(RgbImage image, CancellationToken cancellationToken = default)
-    {
-        DetInput input = DetPreprocess.Run(image, Options.DetLimitSide);
-        using SessionOutputs outputs = _det.RunRaw([new NamedTensor(_det.Inputs[0].Name, input.Tensor)], cancellationToken);
-        ReadOnlySpan<float> map = MemoryMarshal.Cast<byte, float>(outputs.Data(0));
-        return DbPostprocess.Run(map, input, Options.Db);
-    }
+    public List<Quad> DetectBoxes(RgbImage image, CancellationToken cancellationToken = default) =>
+        OcrSteps.DetectBoxes(_det, image, Options, cancellationToken);
 
     /// <summary>
     /// Reads <paramref name="crops"/> as one batch, padded to the widest of them (at least
     /// <see cref="OcrOptions.RecMinWidth"/>); the answers are in the order of the crops.
     /// </summary>
-    public RecognizedText[] Recognize(IReadOnlyList<RgbImage> crops, CancellationToken cancellationToken = default)
-    {
-        if (crops.Count == 0)
-        {
-            return [];
-        }
-
-        RecBatch batch = RecPreprocess.Batch(crops, Options.RecMinWidth, Options.RecMaxWidth);
-        using SessionOutputs outputs = _rec.RunRaw([new NamedTensor(_rec.Inputs[0].Name, batch.Tensor)], cancellationToken);
-        return _decoder.DecodeBatch(MemoryMarshal.Cast<byte, float>(outputs.Data(0)), outputs.Shape(0));
-    }
+    public RecognizedText[] Recognize(IReadOnlyList<RgbImage> crops, CancellationToken cancellationToken = default) =>
+        OcrSteps.Recognize(_rec, _decoder, crops, Options, cancellationToken);
 
     /// <summary>
     /// The lines to answer: each box with its text, dropping those below

@@ -6,7 +6,7 @@ namespace Serval.Imaging.Exif;
 /// The EXIF orientation tag (0x0112): how a camera or phone held sideways stored the picture, and
 /// the turn or flip that shows it upright. Damaged EXIF data is ignored (orientation 1), as viewers do.
 /// </summary>
-internal static class ExifOrientation
+public static class ExifOrientation
 {
     /// <summary>The orientation in a JPEG APP1 segment ("Exif\0\0" then TIFF data), or 0 if the segment is not EXIF.</summary>
     public static int FromApp1(ReadOnlySpan<byte> segment) =>

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Serval.Imaging;
 using Serval.Ocr.Cropping;
 using Serval.Ocr.Pixels;
+using Serval.Ocr.Recognition;
 using Serval.Onnx;
 
 namespace Serval.Ocr.Classification;
@@ -33,8 +34,8 @@ public static class ClsStep
         for (int i = 0; i < crops.Count; i++)
         {
             RgbImage crop = crops[i];
-            int width = Math.Min(Width, (int)Math.Ceiling(Height * (double)crop.Width / crop.Height));
-            Planes.WriteBgr(Bilinear.Resize(crop, Math.Max(1, width), Height), bytes, i, Height, Width, Scale, Bias);
+            int width = RecPreprocess.WidthOf(crop.Width, crop.Height, maxWidth: Width);
+            Planes.WriteBgr(Bilinear.Resize(crop, width, Height), bytes, i, Height, Width, Scale, Bias);
         }
 
         return tensor;
@@ -76,7 +77,7 @@ public static class ClsStep
                 batch[i] = crops[start + i];
             }
 
-            using SessionOutputs outputs = session.RunRaw([new NamedTensor("x", Preprocess(batch))], cancellationToken);
+            using SessionOutputs outputs = session.RunRaw([new NamedTensor(session.Inputs[0].Name, Preprocess(batch))], cancellationToken);
             bool[] flip = UpsideDown(MemoryMarshal.Cast<byte, float>(outputs.Data(0)), count, threshold);
             for (int i = 0; i < count; i++)
             {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Serval.Imaging;
+using Serval.Imaging.Exif;
 using Serval.Ocr.Geometry;
 using Serval.Ocr.Pixels;
 
@@ -39,34 +40,9 @@ public static class CropPerspective
         return height >= VerticalRatio * width ? RotateCounterClockwise(crop) : crop;
     }
 
-    /// <summary><paramref name="image"/> turned 90° counter-clockwise (NumPy's rot90): the last column becomes the first row.</summary>
-    public static RgbImage RotateCounterClockwise(RgbImage image)
-    {
-        int w = image.Width, h = image.Height;
-        var result = new RgbImage(h, w);
-        for (int y = 0; y < w; y++)
-        {
-            for (int x = 0; x < h; x++)
-            {
-                image.Pixels.AsSpan(image.Offset(w - 1 - y, x), 3).CopyTo(result.Pixels.AsSpan(result.Offset(x, y), 3));
-            }
-        }
+    /// <summary><paramref name="image"/> turned 90° counter-clockwise (NumPy's rot90): the last column becomes the first row (EXIF orientation 8).</summary>
+    public static RgbImage RotateCounterClockwise(RgbImage image) => ExifOrientation.Apply(image, 8);
 
-        return result;
-    }
-
-    /// <summary><paramref name="image"/> turned half a turn.</summary>
-    public static RgbImage Rotate180(RgbImage image)
-    {
-        byte[] src = image.Pixels;
-        byte[] dst = new byte[src.Length];
-        for (int i = 0, j = src.Length - 3; i < src.Length; i += 3, j -= 3)
-        {
-            dst[j] = src[i];
-            dst[j + 1] = src[i + 1];
-            dst[j + 2] = src[i + 2];
-        }
-
-        return new RgbImage(image.Width, image.Height, dst);
-    }
+    /// <summary><paramref name="image"/> turned half a turn (EXIF orientation 3).</summary>
+    public static RgbImage Rotate180(RgbImage image) => ExifOrientation.Apply(image, 3);
 }
