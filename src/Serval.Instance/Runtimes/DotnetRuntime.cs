@@ -24,6 +24,7 @@ internal sealed class DotnetRuntime : IRuntime
     private readonly Dictionary<string, InferenceSession> _sessions;
     private readonly ILogger _logger;
     private readonly RequestBatcher<FunctionRequest, FunctionResponse>? _batcher;
+    private readonly IBatchFunctionHandler? _batchHandler;
 
     private DotnetRuntime(FunctionContext context, IFunctionHandler handler, Dictionary<string, InferenceSession> sessions, ILogger logger, BatchingOptions? batching)
     {
@@ -34,8 +35,9 @@ internal sealed class DotnetRuntime : IRuntime
         if (batching is not null)
         {
             var batchHandler = (IBatchFunctionHandler)handler;
+            _batchHandler = batchHandler;
             _batcher = new RequestBatcher<FunctionRequest, FunctionResponse>(batching, TimeProvider.System,
-                async (requests, _, cancellationToken) => await batchHandler.HandleBatchAsync(requests, context, cancellationToken).ConfigureAwait(false));
+                (requests, _, cancellationToken) => batchHandler.HandleBatchAsync(requests, context, cancellationToken).AsTask());
         }
     }
 
@@ -110,7 +112,7 @@ internal sealed class DotnetRuntime : IRuntime
         {
             response = _batcher is null
                 ? await _handler.HandleAsync(functionRequest, _context, cancellationToken).ConfigureAwait(false)
-                : await _batcher.EnqueueAsync(functionRequest, ((IBatchFunctionHandler)_handler).BatchWidth(functionRequest), cancellationToken).ConfigureAwait(false);
+                : await _batcher.EnqueueAsync(functionRequest, _batchHandler!.BatchWidth(functionRequest), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -197,7 +197,7 @@ public sealed class Dispatcher
         for (int tries = 0; tries < MaxReclaims; tries++)
         {
             var candidates = _pools.Values
-                .Where(p => p.Version != forVersion)
+                .Where(p => p.Version.Function != forVersion.Function || p.Version.Version != forVersion.Version)
                 .Select(p => (Pool: p, Idle: p.LongestIdle()))
                 .Where(c => c.Idle is not null)
                 .ToList();

@@ -244,5 +244,4 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
 
         return Guid.NewGuid().ToString("N");
     }
-
 }
