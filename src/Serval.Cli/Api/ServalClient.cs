@@ -69,6 +69,13 @@ internal sealed class ServalClient : IDisposable
         }
     }
 
+    /// <summary>The first line of <paramref name="body"/>, cut at 200 characters: enough to name a problem in one line.</summary>
+    public static string FirstLine(string body)
+    {
+        string first = body.Split('\n', 2)[0].Trim();
+        return first.Length > 200 ? first[..200] + "…" : first;
+    }
+
     /// <summary>The server's <c>{"error"}</c> message, or the status and the start of the body.</summary>
     public static async Task<string> ErrorMessageAsync(HttpResponseMessage response, CancellationToken ct)
     {
@@ -87,11 +94,7 @@ internal sealed class ServalClient : IDisposable
         {
         }
 
-        string firstLine = body.Split('\n', 2)[0].Trim();
-        if (firstLine.Length > 200)
-        {
-            firstLine = firstLine[..200] + "…";
-        }
+        string firstLine = FirstLine(body);
 
         string status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         return firstLine.Length == 0 ? status : $"{status}: {firstLine}";

@@ -60,17 +60,11 @@ internal static class OcrPredictions
         }
         catch (JsonException)
         {
-            throw new CliException($"{truth.Image}: /{path} answered something that is not JSON: {Start(body)}");
+            throw new CliException($"{truth.Image}: /{path} answered something that is not JSON: {ServalClient.FirstLine(body)}");
         }
         catch (FormatException e)
         {
             throw new CliException($"{truth.Image}: /{path}: {e.Message}");
         }
-    }
-
-    private static string Start(string body)
-    {
-        string first = body.Split('\n', 2)[0].Trim();
-        return first.Length > 200 ? first[..200] + "…" : first;
     }
 }
