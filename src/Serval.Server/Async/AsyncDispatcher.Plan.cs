@@ -1,4 +1,3 @@
-using System.Globalization;
 using Serval.Core.Async;
 using Serval.Core.Wire;
 using Serval.Server.Functions;
@@ -15,13 +14,7 @@ public sealed partial class AsyncDispatcher
 {
     private async Task<Completion> ExecutePlanAsync(ClaimedInvocation c, DeployedVersion plan, AsyncRun run)
     {
-        KeyValuePair<string, string>[] headers =
-        [
-            new("x-request-id", c.Id),
-            new("x-serval-invocation-type", "async"),
-            new("x-serval-attempt", c.Attempt.ToString(CultureInfo.InvariantCulture)),
-        ];
-        var request = new RawRequest(c.Request.Route, c.Request.ContentType, headers, c.Request.Body);
+        var request = new RawRequest(c.Request.Route, c.Request.ContentType, AsyncRequests.RunHeaders(c.Id, c.Attempt), c.Request.Body);
         PlanOutcome? outcome;
         try
         {
@@ -40,15 +33,12 @@ public sealed partial class AsyncDispatcher
 
         if (run.Cancelled)
         {
-            return new Completion(c.Id, c.Attempt, now, InvocationStatus.Cancelled, null, "cancelled by request", null, "")
-            {
-                Reason = "cancelled by request while running",
-            };
+            return CancelledWhileRunning(c, now, "");
         }
 
         if (_stopping.IsCancellationRequested || outcome is null)
         {
-            return new Completion(c.Id, c.Attempt, now, InvocationStatus.Queued, now, "interrupted: the platform stopped", ErrorClass.System, "");
+            return Interrupted(c, now, "");
         }
 
         if (outcome.Error is { } failure)

@@ -142,16 +142,13 @@ public sealed partial class AsyncDispatcher
         if (run.Cancelled)
         {
             result.Outcome.Release();
-            return new Completion(c.Id, c.Attempt, now, InvocationStatus.Cancelled, null, "cancelled by request", null, result.InstanceId)
-            {
-                Reason = "cancelled by request while running",
-            };
+            return CancelledWhileRunning(c, now, result.InstanceId);
         }
 
         if (_stopping.IsCancellationRequested && result.Outcome.Error is not null)
         {
             // Cut short by the platform stopping (an answer that came in time is kept).
-            return new Completion(c.Id, c.Attempt, now, InvocationStatus.Queued, now, "interrupted: the platform stopped", ErrorClass.System, result.InstanceId);
+            return Interrupted(c, now, result.InstanceId);
         }
 
         if (result.Outcome.Error is { } failure)
@@ -193,6 +190,17 @@ public sealed partial class AsyncDispatcher
         InvocationStatus status = decision.Verdict == RetryVerdict.Fail ? InvocationStatus.Failed : InvocationStatus.Expired;
         return Ended(c, version, now, status, $"{decision.Reason}; last error: {error}", decision.Condition, statusCode, error, errorClass, answer, instance);
     }
+
+    /// <summary>The end of a run cancelled by request while it ran.</summary>
+    private static Completion CancelledWhileRunning(ClaimedInvocation c, DateTimeOffset now, string instance) =>
+        new(c.Id, c.Attempt, now, InvocationStatus.Cancelled, null, "cancelled by request", null, instance)
+        {
+            Reason = "cancelled by request while running",
+        };
+
+    /// <summary>A run cut short by the platform stopping: queued again at once, not counted against the retries.</summary>
+    private static Completion Interrupted(ClaimedInvocation c, DateTimeOffset now, string instance) =>
+        new(c.Id, c.Attempt, now, InvocationStatus.Queued, now, "interrupted: the platform stopped", ErrorClass.System, instance);
 
     /// <summary>A final end, with the record for the destination its status calls for.</summary>
     private Completion Ended(ClaimedInvocation c, DeployedVersion version, DateTimeOffset now, InvocationStatus status, string? reason, string condition,

@@ -56,9 +56,6 @@ public sealed partial class AsyncDispatcher : IHostedService
     /// <summary>This platform's name on the leases it takes (host, process, a random part).</summary>
     public string Owner { get; }
 
-    /// <summary>Invocations this platform holds now (running, or their end being written).</summary>
-    public int Held => _held.Count;
-
     /// <summary>Raised when a run's end queued a webhook delivery.</summary>
     public event Action? WebhookQueued;
 

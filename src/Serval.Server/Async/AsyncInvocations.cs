@@ -30,7 +30,7 @@ public sealed class AsyncInvocations(IInvocationStore store, AsyncDispatcher dis
 
         DateTimeOffset now = time.GetUtcNow();
         var invocation = new NewInvocation(NewId(now), submission.Version.Function, submission.Version.Version, request, now,
-            submission.Source, submission.Parent, submission.Depth, submission.IdempotencyKey,
+            submission.Source, Parent: null, Depth: 0, submission.IdempotencyKey,
             submission.IdempotencyKey is null ? null : Hash(request));
         InsertResult stored = await store.InsertAsync(invocation).ConfigureAwait(false);
         if (stored.KeyConflict)

@@ -45,14 +45,16 @@ public static class AsyncRequests
             return (infer, null, error);
         }
 
-        KeyValuePair<string, string>[] passed =
-        [
-            new("x-request-id", id),
-            new("x-serval-invocation-type", "async"),
-            new("x-serval-attempt", attempt.ToString(CultureInfo.InvariantCulture)),
-        ];
-        return (new RawRequest(stored.Route, stored.ContentType, passed, body), null, null);
+        return (new RawRequest(stored.Route, stored.ContentType, RunHeaders(id, attempt), body), null, null);
     }
+
+    /// <summary>The headers a run of an asynchronous invocation passes on: its id, that it is asynchronous, which attempt.</summary>
+    public static KeyValuePair<string, string>[] RunHeaders(string id, int attempt) =>
+    [
+        new("x-request-id", id),
+        new("x-serval-invocation-type", "async"),
+        new("x-serval-attempt", attempt.ToString(CultureInfo.InvariantCulture)),
+    ];
 
     /// <summary>The answer as the synchronous call would have written it (copied out of the pooled buffer).</summary>
     public static StoredResult Render(DeployedVersion version, string id, StoredRequest stored, OipRequest? oip, ReadOnlyMemory<byte> answer)
@@ -91,12 +93,6 @@ public static class AsyncRequests
 
         using var bytes = new MemoryStream();
         OipResponseWriter.WriteBinaryAsync(bytes, first.Tensor, CancellationToken.None).AsTask().GetAwaiter().GetResult();
-        var described = new Dictionary<string, string>
-        {
-            ["X-Serval-Shape"] = string.Join(",", first.Tensor.Shape),
-            ["X-Serval-Datatype"] = first.Tensor.ElementType.ToOipName(),
-            ["X-Serval-Output"] = first.Name,
-        };
-        return new StoredResult(200, "application/octet-stream", described, bytes.ToArray());
+        return new StoredResult(200, "application/octet-stream", OnnxAdapter.RawAnswerHeaders(first), bytes.ToArray());
     }
 }

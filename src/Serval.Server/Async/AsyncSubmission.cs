@@ -15,12 +15,6 @@ public sealed record AsyncSubmission(DeployedVersion Version, StoredRequest Requ
 
     /// <summary>Who submits it, shown in the status API: <c>http</c> (default), <c>destination</c>, ...</summary>
     public string Source { get; init; } = "http";
-
-    /// <summary>The invocation this one belongs to (a destination's, a fan-out's parent), or null.</summary>
-    public string? Parent { get; init; }
-
-    /// <summary>How deep in a chain of destinations (0 for a caller's own).</summary>
-    public int Depth { get; init; }
 }
 
 /// <summary>What a submission got: the invocation's id and status, or why it was refused.</summary>

@@ -68,21 +68,27 @@ public static class DestinationRecords
     /// <summary>Writes a payload as JSON, text or base64 (see the class).</summary>
     public static void WritePayload(Utf8JsonWriter json, string name, string contentType, ReadOnlyMemory<byte> body)
     {
-        if (IsJson(contentType) && IsValidJson(body.Span))
+        switch (KindOf(contentType, body.Span))
         {
-            json.WritePropertyName(name);
-            json.WriteRawValue(body.Span, skipInputValidation: true);
-        }
-        else if (IsText(contentType) && System.Text.Unicode.Utf8.IsValid(body.Span))
-        {
-            json.WriteString(name, body.Span);
-        }
-        else
-        {
-            json.WriteBase64String(name, body.Span);
-            json.WriteString(name + "Encoding", "base64");
+            case PayloadKind.Json:
+                json.WritePropertyName(name);
+                json.WriteRawValue(body.Span, skipInputValidation: true);
+                break;
+            case PayloadKind.Text:
+                json.WriteString(name, body.Span);
+                break;
+            default:
+                json.WriteBase64String(name, body.Span);
+                json.WriteString(name + "Encoding", "base64");
+                break;
         }
     }
+
+    /// <summary>How a payload shows inside a JSON document: as JSON (a JSON type holding valid JSON), as text (a text type holding UTF-8), else as base64.</summary>
+    public static PayloadKind KindOf(string contentType, ReadOnlySpan<byte> body) =>
+        IsJson(contentType) && IsValidJson(body) ? PayloadKind.Json
+        : IsText(contentType) && System.Text.Unicode.Utf8.IsValid(body) ? PayloadKind.Text
+        : PayloadKind.Base64;
 
     /// <summary>True for <c>application/json</c> and <c>+json</c> types.</summary>
     public static bool IsJson(string contentType) =>
@@ -122,4 +128,17 @@ public static class DestinationRecords
             json.WriteString(name, value);
         }
     }
+}
+
+/// <summary>How a payload is written inside a JSON document (<see cref="DestinationRecords.KindOf"/>).</summary>
+public enum PayloadKind
+{
+    /// <summary>As the JSON value it is.</summary>
+    Json,
+
+    /// <summary>As a JSON string.</summary>
+    Text,
+
+    /// <summary>As a base64 string, with a sibling <c>…Encoding: "base64"</c>.</summary>
+    Base64,
 }

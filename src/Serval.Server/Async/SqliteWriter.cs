@@ -6,7 +6,7 @@ namespace Serval.Server.Async;
 /// <summary>One write to run in the writer's next transaction.</summary>
 internal abstract class WriteOp
 {
-    /// <summary>Runs the write (inside a transaction, in its own savepoint).</summary>
+    /// <summary>Runs the write (inside the batch's transaction).</summary>
     public abstract void Execute(SqliteWriter writer);
 
     /// <summary>Completes the caller's task: called after the transaction committed.</summary>
@@ -49,8 +49,9 @@ internal sealed class FuncOp<T>(Func<SqliteWriter, T> run) : WriteOp<T>
 
 /// <summary>
 /// The only connection that writes, on its own thread, with group commit: it takes every write
-/// queued while the last transaction committed, runs them in one transaction (each in a savepoint,
-/// so one failing write fails only its caller) and completes their callers once the commit is done.
+/// queued while the last transaction committed, runs them in one transaction (when one write fails,
+/// the batch is rolled back and its writes rerun one per transaction, so it fails only its caller)
+/// and completes their callers once the commit is done.
 /// Under load one fsync covers hundreds of writes; idle, a write commits at once.
 /// </summary>
 internal sealed class SqliteWriter : IDisposable

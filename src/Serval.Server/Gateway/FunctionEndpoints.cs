@@ -112,20 +112,13 @@ public static class FunctionEndpoints
             return;
         }
 
-        if (deployed.Spec.Runtime == RuntimeKind.Plan)
+        if (deployed.Spec.Runtime == RuntimeKind.Plan && !isAsync)
         {
-            if (isAsync)
-            {
-                // A job: the plan runs later, its map steps fanning out, its answer kept as the result.
-                await AsyncAccept.AcceptAsync(context, deployed, new StoredRequest(route, contentType, AsyncAccept.KeptHeaders(context.Request), body), key).ConfigureAwait(false);
-                return;
-            }
-
-            await PlanAnswer.RunAsync(context, deployed, new RawRequest(route, contentType, [new("x-request-id", requestId)], body), callerTimeout).ConfigureAwait(false);
+            await PlanAnswer.RunAsync(context, deployed, new RawRequest(route, contentType, [new("x-request-id", requestId)], body), requestId, callerTimeout).ConfigureAwait(false);
             return;
         }
 
-        object request;
+        object? request = null;
         if (deployed.Spec.Runtime == RuntimeKind.Onnx)
         {
             var (infer, error) = route == "predict" ? OnnxAdapter.FromPredict(body, deployed) : OnnxAdapter.FromRaw(body, context.Request.Headers, deployed);
@@ -137,17 +130,15 @@ public static class FunctionEndpoints
 
             request = infer;
         }
-        else
-        {
-            request = new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
-        }
 
         if (isAsync)
         {
+            // Kept to run later; for a plan, a job whose map steps fan out then.
             await AsyncAccept.AcceptAsync(context, deployed, new StoredRequest(route, contentType, AsyncAccept.KeptHeaders(context.Request), body), key).ConfigureAwait(false);
             return;
         }
 
+        request ??= new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
         services.GetRequiredService<InvocationRecorder>().Record(deployed, result);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
@@ -197,9 +188,11 @@ public static class FunctionEndpoints
         }
 
         response.ContentType = "application/octet-stream";
-        response.Headers["X-Serval-Shape"] = string.Join(",", first.Tensor.Shape);
-        response.Headers["X-Serval-Datatype"] = first.Tensor.ElementType.ToOipName();
-        response.Headers["X-Serval-Output"] = first.Name;
+        foreach (var (name, value) in OnnxAdapter.RawAnswerHeaders(first))
+        {
+            response.Headers[name] = value;
+        }
+
         response.ContentLength = OipResponseWriter.BinarySize(first.Tensor);
         await OipResponseWriter.WriteBinaryAsync(response.Body, first.Tensor, context.RequestAborted).ConfigureAwait(false);
     }

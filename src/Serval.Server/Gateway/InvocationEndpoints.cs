@@ -55,13 +55,14 @@ public static class InvocationEndpoints
         }
 
         string? after = query["after"].ToString() is { Length: > 0 } a ? a : null;
-        if (after is not null && await invocations.GetAsync(after).ConfigureAwait(false) is null)
+        string? function = query["function"].ToString() is { Length: > 0 } f ? f : null;
+        IReadOnlyList<InvocationView> page = await invocations.ListAsync(new InvocationQuery(function, status, limit, after)).ConfigureAwait(false);
+        // An unknown 'after' lists nothing (the store pages by its row); only then is it looked up.
+        if (page.Count == 0 && after is not null && await invocations.GetAsync(after).ConfigureAwait(false) is null)
         {
             return Errors.Result(400, $"after: no invocation '{after}' (it may have been swept): list again from the start");
         }
 
-        string? function = query["function"].ToString() is { Length: > 0 } f ? f : null;
-        IReadOnlyList<InvocationView> page = await invocations.ListAsync(new InvocationQuery(function, status, limit, after)).ConfigureAwait(false);
         return Results.Json(new
         {
             invocations = page.Select(Summary),
@@ -149,19 +150,22 @@ public static class InvocationEndpoints
             detail["resultSize"] = result.Size;
             if (result.Inline is { } bytes)
             {
-                if (DestinationRecords.IsJson(result.ContentType) && DestinationRecords.IsValidJson(bytes))
+                switch (DestinationRecords.KindOf(result.ContentType, bytes))
                 {
-                    using JsonDocument document = JsonDocument.Parse(bytes);
-                    detail["result"] = document.RootElement.Clone();
-                }
-                else if (DestinationRecords.IsText(result.ContentType) && System.Text.Unicode.Utf8.IsValid(bytes))
-                {
-                    detail["result"] = System.Text.Encoding.UTF8.GetString(bytes);
-                }
-                else
-                {
-                    detail["result"] = Convert.ToBase64String(bytes);
-                    detail["resultEncoding"] = "base64";
+                    case PayloadKind.Json:
+                        using (JsonDocument document = JsonDocument.Parse(bytes))
+                        {
+                            detail["result"] = document.RootElement.Clone();
+                        }
+
+                        break;
+                    case PayloadKind.Text:
+                        detail["result"] = System.Text.Encoding.UTF8.GetString(bytes);
+                        break;
+                    default:
+                        detail["result"] = Convert.ToBase64String(bytes);
+                        detail["resultEncoding"] = "base64";
+                        break;
                 }
             }
 

@@ -96,6 +96,14 @@ public static class OnnxAdapter
         }
     }
 
+    /// <summary>The headers that describe a raw tensor answer: its shape, datatype and output name.</summary>
+    public static Dictionary<string, string> RawAnswerHeaders(NamedTensor output) => new()
+    {
+        ["X-Serval-Shape"] = string.Join(",", output.Tensor.Shape),
+        ["X-Serval-Datatype"] = output.Tensor.ElementType.ToOipName(),
+        ["X-Serval-Output"] = output.Name,
+    };
+
     /// <summary>The <c>/predict</c> answer for an output tensor.</summary>
     public static byte[] PredictAnswer(string requestId, Tensor output)
     {

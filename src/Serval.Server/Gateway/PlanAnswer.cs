@@ -9,14 +9,14 @@ namespace Serval.Server.Gateway;
 /// <summary>Runs a plan for <c>/fn/{plan}</c> and writes its answer, with the step timings in <c>X-Serval-Steps</c>.</summary>
 internal static class PlanAnswer
 {
-    public static async Task RunAsync(HttpContext context, DeployedVersion plan, RawRequest request, TimeSpan? callerTimeout)
+    public static async Task RunAsync(HttpContext context, DeployedVersion plan, RawRequest request, string requestId, TimeSpan? callerTimeout)
     {
         var services = context.RequestServices;
         PlanOutcome outcome = await services.GetRequiredService<PlanRunner>().RunAsync(plan, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
         services.GetRequiredService<FunctionStats>().Record(plan.Function, outcome.DurationMs);
 
         var headers = context.Response.Headers;
-        headers["X-Request-Id"] = request.Headers[0].Value;
+        headers["X-Request-Id"] = requestId;
         headers["X-Serval-Version"] = plan.Version.ToString(CultureInfo.InvariantCulture);
         headers["X-Serval-Duration-Ms"] = outcome.DurationMs.ToString("0.###", CultureInfo.InvariantCulture);
         headers["X-Serval-Steps"] = outcome.Describe(plan.Spec.Plan!);
