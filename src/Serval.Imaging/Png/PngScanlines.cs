@@ -24,14 +24,7 @@ internal static class PngScanlines
             using var zlib = new ZLibStream(new MemoryStream(compressed, 0, compressedLength, writable: false), CompressionMode.Decompress);
             for (int pass = 0; pass < passes; pass++)
             {
-                int x0 = 0, y0 = 0, dx = 1, dy = 1;
-                if (header.Interlaced)
-                {
-                    (x0, y0, dx, dy) = (Adam7[pass * 4], Adam7[(pass * 4) + 1], Adam7[(pass * 4) + 2], Adam7[(pass * 4) + 3]);
-                }
-
-                int width = header.Width > x0 ? (header.Width - x0 + dx - 1) / dx : 0;
-                int height = header.Height > y0 ? (header.Height - y0 + dy - 1) / dy : 0;
+                var (x0, y0, dx, dy, width, height) = Pass(header, pass);
                 if (width == 0 || height == 0)
                 {
                     continue; // an empty pass has no rows, not even filter bytes
@@ -151,12 +144,27 @@ internal static class PngScanlines
         long total = 0;
         for (int pass = 0; pass < 7; pass++)
         {
-            int x0 = Adam7[pass * 4], y0 = Adam7[(pass * 4) + 1], dx = Adam7[(pass * 4) + 2], dy = Adam7[(pass * 4) + 3];
-            long width = header.Width > x0 ? (header.Width - x0 + dx - 1) / dx : 0;
-            long height = header.Height > y0 ? (header.Height - y0 + dy - 1) / dy : 0;
-            total += width == 0 ? 0 : (header.RowBytes((int)width) + 1) * height;
+            var (_, _, _, _, width, height) = Pass(header, pass);
+            total += width == 0 ? 0 : (header.RowBytes(width) + 1) * (long)height;
         }
 
         return total;
+    }
+
+    /// <summary>
+    /// Where pass <paramref name="pass"/> starts, its steps, and its size in pixels: the whole image
+    /// when not interlaced, else Adam7's pass (0 × 0 when the image is too small to reach it).
+    /// </summary>
+    private static (int X0, int Y0, int Dx, int Dy, int Width, int Height) Pass(PngHeader header, int pass)
+    {
+        int x0 = 0, y0 = 0, dx = 1, dy = 1;
+        if (header.Interlaced)
+        {
+            (x0, y0, dx, dy) = (Adam7[pass * 4], Adam7[(pass * 4) + 1], Adam7[(pass * 4) + 2], Adam7[(pass * 4) + 3]);
+        }
+
+        int width = header.Width > x0 ? (header.Width - x0 + dx - 1) / dx : 0;
+        int height = header.Height > y0 ? (header.Height - y0 + dy - 1) / dy : 0;
+        return (x0, y0, dx, dy, width, height);
     }
 }
