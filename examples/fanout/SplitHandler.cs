@@ -35,8 +35,7 @@ public sealed class SplitHandler : IFunctionHandler
         int rowBytes = page.Width * 3;
         for (int i = 0; i < chunks.Count; i++)
         {
-            var strip = new RgbImage(page.Width, chunks[i].Height, page.Pixels.AsSpan(chunks[i].Top * rowBytes, chunks[i].Height * rowBytes).ToArray());
-            items[i] = CropCodec.Encode(strip);
+            items[i] = CropCodec.Encode(page.Width, chunks[i].Height, page.Pixels.AsSpan(chunks[i].Top * rowBytes, chunks[i].Height * rowBytes));
         }
 
         byte[] meta = JsonSerializer.SerializeToUtf8Bytes(new PageMeta(page.Width, page.Height, chunks), JsonSerializerOptions.Web);

@@ -22,13 +22,25 @@ public static class CropCodec
     public static int EncodedLength(int width, int height) => checked(HeaderSize + width * height * 3);
 
     /// <summary><paramref name="crop"/> as a message.</summary>
-    public static byte[] Encode(RgbImage crop)
+    public static byte[] Encode(RgbImage crop) => Encode(crop.Width, crop.Height, crop.Pixels);
+
+    /// <summary>
+    /// A <paramref name="width"/> × <paramref name="height"/> crop whose RGB rows are
+    /// <paramref name="pixels"/> as a message: a band of rows of a larger image is sent without
+    /// copying it into an image first.
+    /// </summary>
+    public static byte[] Encode(int width, int height, ReadOnlySpan<byte> pixels)
     {
-        byte[] data = new byte[EncodedLength(crop.Width, crop.Height)];
+        byte[] data = new byte[EncodedLength(width, height)];
+        if (pixels.Length != data.Length - HeaderSize)
+        {
+            throw new ArgumentException($"a {width}×{height} crop has {data.Length - HeaderSize} RGB bytes, got {pixels.Length}", nameof(pixels));
+        }
+
         Magic.CopyTo(data);
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4), crop.Width);
-        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), crop.Height);
-        crop.Pixels.CopyTo(data.AsSpan(HeaderSize));
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(4), width);
+        BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan(8), height);
+        pixels.CopyTo(data.AsSpan(HeaderSize));
         return data;
     }
 
