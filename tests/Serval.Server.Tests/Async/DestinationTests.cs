@@ -28,10 +28,7 @@ public sealed class DestinationTests : IAsyncLifetime
     [Fact]
     public async Task AlwaysFails_OnFailureFunctionGetsTheRecordFieldByField()
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/fn/failing") { Content = new StringContent("{\"order\": 7}", System.Text.Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Serval-Invocation-Type", "async");
-        using HttpResponseMessage accepted = await _server.Client.SendAsync(request);
-        string id = (string)(await Json.ReadAsync(accepted))["id"]!;
+        string id = await AsyncCalls.SubmitAsync(_server.Client, "failing", new StringContent("{\"order\": 7}", System.Text.Encoding.UTF8, "application/json"));
 
         JsonNode failed = await AsyncCalls.WaitAsync(_server.Client, id, TimeSpan.FromSeconds(30));
         Assert.Equal("Failed", (string)failed["status"]!);

@@ -83,11 +83,7 @@ public sealed class IdempotencyTests : IAsyncLifetime
     [InlineData("tab\tinside", "must be 1 to 255 visible ASCII characters")]
     public async Task BadKey_400(string key, string message)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/fn/noop") { Content = new StringContent("x") };
-        request.Headers.Add("X-Serval-Invocation-Type", "async");
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-
-        using HttpResponseMessage response = await _server.Client.SendAsync(request);
+        using HttpResponseMessage response = await AsyncCalls.PostAsync(_server.Client, "noop", "x", ("Idempotency-Key", key));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(message, await Json.ErrorAsync(response));

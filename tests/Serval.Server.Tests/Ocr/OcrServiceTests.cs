@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Serval.Imaging;
 using Serval.Ocr;
 using Serval.Ocr.Evaluation;
+using Serval.Server.Tests.Support;
 using Serval.TestSupport;
 using Xunit.Abstractions;
 
@@ -121,7 +122,7 @@ public sealed class OcrServiceTests(OcrServiceFixture fixture, ITestOutputHelper
     {
         byte[] png = await File.ReadAllBytesAsync(Path.Combine(EvalSet, "004.png"));
         using var listener = new HttpListener();
-        int port = FreePort();
+        int port = Ports.FreeLoopback();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         Task serve = Task.Run(async () =>
@@ -150,11 +151,4 @@ public sealed class OcrServiceTests(OcrServiceFixture fixture, ITestOutputHelper
 
     private Task<HttpResponseMessage> PostPredictAsync(string jsonData) =>
         fixture.Client.PostAsync("/fn/ocr/predict", new StringContent(JsonSerializer.Serialize(new { jsonData }), Encoding.UTF8, "application/json"));
-
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 }

@@ -82,12 +82,9 @@ public sealed partial class FanoutExampleTests(ITestOutputHelper output) : IAsyn
     /// <summary>Submits the page to <paramref name="plan"/> asynchronously; the job's run time, step timings and summary.</summary>
     private async Task<(TimeSpan Took, string Steps, JsonNode Summary)> RunJobAsync(string plan, byte[] page)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{plan}") { Content = new ByteArrayContent(page) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
-        request.Headers.Add("X-Serval-Invocation-Type", "async");
-        using HttpResponseMessage accepted = await _server.Client.SendAsync(request);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-        string id = (string)(await Json.ReadAsync(accepted))["id"]!;
+        var content = new ByteArrayContent(page);
+        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        string id = await AsyncCalls.SubmitAsync(_server.Client, plan, content);
 
         JsonNode job = await AsyncCalls.WaitAsync(_server.Client, id, TimeSpan.FromMinutes(3));
         Assert.True((string)job["status"]! == "Succeeded", $"job {id} of {plan}: {job.ToJsonString()}");
@@ -122,8 +119,7 @@ public sealed partial class FanoutExampleTests(ITestOutputHelper output) : IAsyn
         var files = new List<(string, byte[])>();
         if (withPackage)
         {
-            files.AddRange(Directory.GetFiles(_published, "*", SearchOption.AllDirectories)
-                .Select(f => (Path.GetRelativePath(_published, f).Replace('\\', '/'), File.ReadAllBytes(f))));
+            files.AddRange(ServerFixture.PublishedFiles(_published));
             if (spec.Contains("ch_PP-OCRv4_det_infer.onnx", StringComparison.Ordinal))
             {
                 files.Add(("ch_PP-OCRv4_det_infer.onnx", await File.ReadAllBytesAsync(Paths.DetModel)));

@@ -9,9 +9,13 @@ namespace Serval.Server.Tests.Support;
 public static class AsyncCalls
 {
     /// <summary>Posts <paramref name="body"/> to <c>/fn/{function}</c> as an async invocation; returns the answer (undisposed).</summary>
-    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string function, string body, params (string Name, string Value)[] headers)
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string function, string body, params (string Name, string Value)[] headers) =>
+        PostAsync(client, function, new StringContent(body, Encoding.UTF8, "text/plain"), headers);
+
+    /// <summary>Posts <paramref name="content"/> to <c>/fn/{function}</c> as an async invocation; returns the answer (undisposed).</summary>
+    public static Task<HttpResponseMessage> PostAsync(HttpClient client, string function, HttpContent content, params (string Name, string Value)[] headers)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{function}") { Content = new StringContent(body, Encoding.UTF8, "text/plain") };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{function}") { Content = content };
         request.Headers.Add("X-Serval-Invocation-Type", "async");
         foreach (var (name, value) in headers)
         {
@@ -22,9 +26,13 @@ public static class AsyncCalls
     }
 
     /// <summary>Submits and asserts 202; returns the invocation id.</summary>
-    public static async Task<string> SubmitAsync(HttpClient client, string function, string body, params (string Name, string Value)[] headers)
+    public static Task<string> SubmitAsync(HttpClient client, string function, string body, params (string Name, string Value)[] headers) =>
+        SubmitAsync(client, function, new StringContent(body, Encoding.UTF8, "text/plain"), headers);
+
+    /// <summary>Submits <paramref name="content"/> and asserts 202; returns the invocation id.</summary>
+    public static async Task<string> SubmitAsync(HttpClient client, string function, HttpContent content, params (string Name, string Value)[] headers)
     {
-        using HttpResponseMessage response = await PostAsync(client, function, body, headers);
+        using HttpResponseMessage response = await PostAsync(client, function, content, headers);
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"async submit to {function}: {(int)response.StatusCode} {text}");
         JsonNode accepted = JsonNode.Parse(text)!;

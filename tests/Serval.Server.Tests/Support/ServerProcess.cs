@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Serval.Server.Tests.Support;
 
@@ -38,7 +36,7 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "serval-server.dll");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        int port = FreePort();
+        int port = Ports.FreeLoopback();
         foreach (string argument in new[] { dll, "--port", port.ToString(), "--data", dataDirectory }.Concat(arguments))
         {
             info.ArgumentList.Add(argument);
@@ -88,13 +86,6 @@ public sealed class ServerProcess : IAsyncDisposable
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

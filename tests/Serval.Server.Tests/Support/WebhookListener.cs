@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Serval.Server.Tests.Support;
@@ -18,10 +17,7 @@ public sealed class WebhookListener : IDisposable
         _script = new ConcurrentQueue<int>(statuses);
         for (int attempt = 0; ; attempt++)
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            int port = Ports.FreeLoopback();
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
             try
