@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Bench;

@@ -130,14 +130,14 @@ public static class OcrBench
         foreach (int size in (int[])[1, 4, 8, 16])
         {
             var batches = sorted.Chunk(size).Where(b => b.Length == size).Select(b => RecPreprocess.Batch(b)).ToList();
-            using (rec.RunRaw([new Onnx.NamedTensor(rec.Inputs[0].Name, batches[0].Tensor)]))
+            using (rec.RunRaw([new Serval.Core.Tensors.NamedTensor(rec.Inputs[0].Name, batches[0].Tensor)]))
             {
             }
 
             long start = Stopwatch.GetTimestamp();
             foreach (var batch in batches)
             {
-                using var outputs = rec.RunRaw([new Onnx.NamedTensor(rec.Inputs[0].Name, batch.Tensor)]);
+                using var outputs = rec.RunRaw([new Serval.Core.Tensors.NamedTensor(rec.Inputs[0].Name, batch.Tensor)]);
             }
 
             line.Add($"batch {size}: {Stopwatch.GetElapsedTime(start).TotalMilliseconds / (batches.Count * size):0.0} ms");

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.Sdk;
 

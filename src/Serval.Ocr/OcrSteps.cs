@@ -5,6 +5,7 @@ using Serval.Ocr.Cropping;
 using Serval.Ocr.Detection;
 using Serval.Ocr.Geometry;
 using Serval.Ocr.Recognition;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Ocr;

@@ -1,3 +1,4 @@
+using Serval.Core.Tensors;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;

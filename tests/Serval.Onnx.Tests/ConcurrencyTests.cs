@@ -1,3 +1,4 @@
+using Serval.Core.Tensors;
 using Serval.TestSupport.Onnx;
 
 namespace Serval.Onnx.Tests;

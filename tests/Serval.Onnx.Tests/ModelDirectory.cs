@@ -1,3 +1,4 @@
+using Serval.Core.Tensors;
 using Serval.TestSupport;
 using Serval.TestSupport.Onnx;
 

@@ -1,3 +1,4 @@
+using Serval.Core.Tensors;
 namespace Serval.Onnx.Tests;
 
 public class TensorTests

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.Server.Tests.Support;
 using Serval.TestSupport;

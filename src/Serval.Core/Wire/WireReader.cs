@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Core.Wire;
 

@@ -69,7 +69,7 @@ public sealed class WireWriter : IDisposable
     /// memory): they are sent straight from there, saving a copy of every output. The memory must stay
     /// valid until this writer is disposed; <see cref="Own"/> ties its owner's lifetime to the writer.
     /// </summary>
-    public void WriteTensorExternal(string name, Onnx.TensorElementType type, ReadOnlySpan<long> shape, ReadOnlyMemory<byte> data)
+    public void WriteTensorExternal(string name, Serval.Core.Tensors.TensorElementType type, ReadOnlySpan<long> shape, ReadOnlyMemory<byte> data)
     {
         WriteTensorHead(name, type, shape);
         WriteUInt64((ulong)data.Length);
@@ -107,7 +107,7 @@ public sealed class WireWriter : IDisposable
     public void WriteBytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
 
     /// <summary>Appends a tensor whose elements are given as raw bytes (numeric types).</summary>
-    public void WriteTensor(string name, Onnx.TensorElementType type, ReadOnlySpan<long> shape, ReadOnlySpan<byte> data)
+    public void WriteTensor(string name, Serval.Core.Tensors.TensorElementType type, ReadOnlySpan<long> shape, ReadOnlySpan<byte> data)
     {
         WriteTensorHead(name, type, shape);
         WriteUInt64((ulong)data.Length);
@@ -117,7 +117,7 @@ public sealed class WireWriter : IDisposable
     /// <summary>Appends a string tensor.</summary>
     public void WriteStringTensor(string name, ReadOnlySpan<long> shape, string[] values)
     {
-        WriteTensorHead(name, Onnx.TensorElementType.String, shape);
+        WriteTensorHead(name, Serval.Core.Tensors.TensorElementType.String, shape);
         WriteUInt32((uint)values.Length);
         foreach (string value in values)
         {
@@ -126,9 +126,9 @@ public sealed class WireWriter : IDisposable
     }
 
     /// <summary>Appends a managed tensor.</summary>
-    public void WriteTensor(Onnx.NamedTensor tensor)
+    public void WriteTensor(Serval.Core.Tensors.NamedTensor tensor)
     {
-        if (tensor.Tensor.ElementType == Onnx.TensorElementType.String)
+        if (tensor.Tensor.ElementType == Serval.Core.Tensors.TensorElementType.String)
         {
             WriteStringTensor(tensor.Name, tensor.Tensor.Shape, tensor.Tensor.Strings!);
         }
@@ -138,7 +138,7 @@ public sealed class WireWriter : IDisposable
         }
     }
 
-    private void WriteTensorHead(string name, Onnx.TensorElementType type, ReadOnlySpan<long> shape)
+    private void WriteTensorHead(string name, Serval.Core.Tensors.TensorElementType type, ReadOnlySpan<long> shape)
     {
         WriteString(name);
         WriteByte((byte)type);

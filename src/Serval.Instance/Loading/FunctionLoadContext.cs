@@ -6,7 +6,7 @@ namespace Serval.Instance.Loading;
 /// <summary>
 /// Loads a published handler and its private dependencies from the package, resolved through its
 /// <c>*.deps.json</c>. The SDK's assemblies come from the host, so <c>IFunctionHandler</c>,
-/// <c>FunctionContext</c>, <c>InferenceSession</c> and <c>ILogger</c> are the same types on both
+/// <c>FunctionContext</c>, <c>Tensor</c>, <c>InferenceSession</c> and <c>ILogger</c> are the same types on both
 /// sides. Not collectible: an instance runs one version for its whole life.
 /// </summary>
 internal sealed class FunctionLoadContext : AssemblyLoadContext
@@ -15,6 +15,7 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
     public static readonly IReadOnlySet<string> Shared = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
         "Serval.Sdk",
+        "Serval.Core",
         "Serval.Onnx",
         "Microsoft.Extensions.Logging.Abstractions",
     };

@@ -6,6 +6,7 @@ using Serval.Core.Wire;
 using Serval.Instance.Hosting;
 using Serval.Instance.Logging;
 using Serval.Instance.Runtimes;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Instance.Pooling;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Serval.Core.Wire;
 using Serval.Instance.Logging;
 using Serval.Instance.Validation;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Instance.Runtimes;

@@ -1,3 +1,4 @@
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Instance.Runtimes;

@@ -1,6 +1,6 @@
 using System.Text;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Instance.Validation;
 

@@ -3,6 +3,7 @@ using Serval.Imaging;
 using Serval.Ocr.Cropping;
 using Serval.Ocr.Pixels;
 using Serval.Ocr.Recognition;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 
 namespace Serval.Ocr.Classification;

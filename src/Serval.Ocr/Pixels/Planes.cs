@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Serval.Imaging;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Ocr.Pixels;
 

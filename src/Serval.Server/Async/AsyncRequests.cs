@@ -1,7 +1,7 @@
 using System.Globalization;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 using Serval.Server.Functions;
 using Serval.Server.Gateway;
 using Serval.Server.Gateway.Oip;

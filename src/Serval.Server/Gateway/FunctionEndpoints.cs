@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Primitives;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 using Serval.Server.Async;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Serval.Core.Wire;
 using Serval.Instance.Tests.Support;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 

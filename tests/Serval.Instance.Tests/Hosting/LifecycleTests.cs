@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Serval.Core.Wire;
 using Serval.Instance.Runtimes;
 using Serval.Instance.Tests.Support;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 

@@ -1,5 +1,6 @@
 using Serval.Core.Wire;
 using Serval.Instance.Tests.Support;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Serval.Core.Wire;
 using Serval.Instance.Pooling;
 using Serval.Instance.Tests.Support;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 using Serval.TestSupport.Onnx;

@@ -1,4 +1,5 @@
 using Serval.Instance.Runtimes;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Instance.Tests.Support;
 

@@ -1,5 +1,5 @@
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Instance.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Serval.Core.Wire;
 using Serval.Instance.Validation;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Instance.Tests.Validation;
 

@@ -5,6 +5,7 @@ using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Processes;
 using Serval.Node.Tests.Support;
+using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;
 

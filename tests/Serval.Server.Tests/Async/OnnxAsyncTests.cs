@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 using Serval.Server.Tests.Support;
 using Serval.TestSupport.Onnx;
 

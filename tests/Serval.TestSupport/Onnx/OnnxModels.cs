@@ -1,4 +1,4 @@
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.TestSupport.Onnx;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using Serval.Core.Wire;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Server.Gateway.Oip;
 

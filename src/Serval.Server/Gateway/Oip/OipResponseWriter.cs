@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Serval.Onnx;
+using Serval.Core.Tensors;
 
 namespace Serval.Server.Gateway.Oip;
 

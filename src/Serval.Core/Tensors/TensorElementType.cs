@@ -1,4 +1,4 @@
-namespace Serval.Onnx;
+namespace Serval.Core.Tensors;
 
 /// <summary>Tensor element types, numbered as ONNX's <c>TensorProto.DataType</c>.</summary>
 public enum TensorElementType

@@ -1,4 +1,4 @@
-namespace Serval.Onnx;
+namespace Serval.Core.Tensors;
 
 /// <summary>
 /// An input or output of a model: its name, element type and shape. Dynamic dimensions are -1,

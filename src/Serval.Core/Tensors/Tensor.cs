@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Serval.Onnx;
+namespace Serval.Core.Tensors;
 
 /// <summary>
 /// A tensor in managed memory: numeric elements as little-endian bytes in <see cref="Data"/>,
