@@ -9,47 +9,51 @@ namespace Serval.Server.Tests;
 /// <summary>An instance that dies mid-invocation fails only its own requests, with a 502 that says why.</summary>
 public sealed class CrashTests : IAsyncLifetime
 {
-    private readonly ServerFixture _server = new(maxBodyBytes: 64 << 20);
+    private readonly ServerFixture _server = new();
+    private readonly RunLog _runs = new();
 
     public async Task InitializeAsync()
     {
         await _server.InitializeAsync();
-        await _server.DeployModelAsync("det", Paths.DetModel);
-        await _server.DeployModelAsync("cls", Paths.ClsModel);
+        await _server.DeployHandlerAsync("victim", "Slow", runs: _runs);
+        await _server.DeployHandlerAsync("bystander", "NoOp");
     }
 
-    public Task DisposeAsync() => _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _runs.Dispose();
+    }
 
     [Fact]
     public async Task Kill9_DuringInvocation_502ThenOthersServeAndNextCallStartsAnew()
     {
-        // Warm both functions up, so only the slow det call is in flight when the instance dies.
-        using (var warm = await _server.Client.PostAsync("/fn/det", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        // Warm both functions up, so only the slow call is in flight when the instance dies.
+        using (var warm = await _server.Client.PostAsync("/fn/victim", new StringContent("0")))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        using (var warm = await _server.Client.PostAsync("/fn/cls", InferenceTests.Raw(Inputs.Floats(3 * 48 * 192), "1,3,48,192")))
+        using (var warm = await _server.Client.PostAsync("/fn/bystander", new StringContent("")))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        JsonNode instance = (await Json.ReadAsync(await _server.Client.GetAsync("/v1/functions/det/instances")))[0]!;
+        JsonNode instance = (await _server.InstancesAsync("victim"))[0]!;
         int pid = (int)instance["pid"]!;
         string id = (string)instance["id"]!;
 
-        // det on 1280x1280 runs for a second or more on this machine: long enough to be killed mid-run.
-        Task<HttpResponseMessage> slow = _server.Client.PostAsync("/fn/det", InferenceTests.Raw(Inputs.Floats(3 * 1280 * 1280), "1,3,1280,1280"));
+        // The handler notes its run as it starts: kill only once the run is under way (a request cut
+        // short on the socket never ran, and goes to another instance instead).
+        int before = _runs.Counts().Count;
+        Task<HttpResponseMessage> slow = _server.Client.PostAsync("/fn/victim", new StringContent("60000"));
         var waited = Stopwatch.StartNew();
-        while ((int)(await Json.ReadAsync(await _server.Client.GetAsync("/v1/functions/det/instances")))[0]!["inFlight"]! == 0)
+        while (_runs.Counts().Count == before)
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the slow call never reached the instance");
-            await Task.Delay(5);
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(15), "the slow call never started on the instance");
+            await Task.Delay(10);
         }
 
-        // The 20 MB request takes a moment to cross the socket; one cut short there is sent elsewhere
-        // (it never ran), so kill once the run itself is under way.
-        await Task.Delay(300);
         Process.GetProcessById(pid).Kill();
         using HttpResponseMessage crashed = await slow;
         Assert.False(DeployTests.ProcessAlive(pid));
@@ -58,11 +62,11 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.Contains(id, error);
         Assert.Contains("137", error);
 
-        using var other = await _server.Client.PostAsync("/fn/cls", InferenceTests.Raw(Inputs.Floats(3 * 48 * 192), "1,3,48,192"));
+        using var other = await _server.Client.PostAsync("/fn/bystander", new StringContent(""));
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
         Assert.Equal("false", other.Headers.GetValues("X-Serval-Cold-Start").Single());
 
-        using var again = await _server.Client.PostAsync("/fn/det", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32"));
+        using var again = await _server.Client.PostAsync("/fn/victim", new StringContent("0"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("true", again.Headers.GetValues("X-Serval-Cold-Start").Single());
         Assert.NotEqual(id, again.Headers.GetValues("X-Serval-Instance").Single());

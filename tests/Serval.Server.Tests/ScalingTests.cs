@@ -99,12 +99,13 @@ public sealed class ScalingTests : IAsyncLifetime
     [Fact]
     public async Task HungInstance_CutAtTimeout_ThenKilledAndReplaced()
     {
-        await _server.DeployModelAsync("stuck", Paths.DetModel, "timeout: 1s");
-        // A warm-up call; on a busy machine the first run of a session can itself pass 1 s.
+        using var runs = new RunLog();
+        await _server.DeployHandlerAsync("stuck", "Slow", "timeout: 2s\n", runs);
+        // A warm-up call; on a busy machine a cold start can itself pass the deadline.
         HttpStatusCode warmed = HttpStatusCode.GatewayTimeout;
         for (int attempt = 0; attempt < 5 && warmed != HttpStatusCode.OK; attempt++)
         {
-            using var warm = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32"));
+            using var warm = await _server.Client.PostAsync("/fn/stuck", new StringContent("0"));
             warmed = warm.StatusCode;
         }
 
@@ -113,19 +114,28 @@ public sealed class ScalingTests : IAsyncLifetime
         JsonNode instance = (await _server.InstancesAsync("stuck"))[0]!;
         int pid = (int)instance["pid"]!;
         string id = (string)instance["id"]!;
-        Task<HttpResponseMessage> call = _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 640 * 640), "1,3,640,640"));
-        await _server.WaitForInstancesAsync("stuck", i => i.Count == 1 && (int)i[0]!["inFlight"]! > 0, TimeSpan.FromSeconds(10), "the call reaching the instance");
-        Signal(pid, "STOP"); // the whole process freezes: it can neither answer nor stop the run
+        // A run of 60 s that would honour its cancellation, frozen once it has started (the handler
+        // notes the run as it starts): the whole process can neither answer nor stop the run.
+        int before = runs.Counts().Count;
+        Task<HttpResponseMessage> call = _server.Client.PostAsync("/fn/stuck", new StringContent("60000"));
+        var waited = Stopwatch.StartNew();
+        while (runs.Counts().Count == before)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(1.5), "the call did not start on the instance well within its deadline");
+            await Task.Delay(10);
+        }
+
+        Signal(pid, "STOP");
 
         var clock = Stopwatch.StartNew();
         using HttpResponseMessage cut = await call;
         Assert.Equal(HttpStatusCode.GatewayTimeout, cut.StatusCode);
-        Assert.Contains("1 s", await Json.ErrorAsync(cut));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"the timeout took {clock.Elapsed.TotalSeconds:0.0} s");
+        Assert.Contains("2 s", await Json.ErrorAsync(cut));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the timeout took {clock.Elapsed.TotalSeconds:0.0} s");
 
         await _server.WaitForInstancesAsync("stuck", i => i.All(x => (string?)x!["id"] != id), TimeSpan.FromSeconds(15), "the hung instance being killed");
         Assert.False(DeployTests.ProcessAlive(pid), "the hung instance is still alive");
-        using var again = await _server.Client.PostAsync("/fn/stuck", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32"));
+        using var again = await _server.Client.PostAsync("/fn/stuck", new StringContent("0"));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.NotEqual(id, again.Headers.GetValues("X-Serval-Instance").Single());
     }
