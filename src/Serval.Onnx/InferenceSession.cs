@@ -1,22 +1,26 @@
-using Serval.Core.Tensors;
 using System.Buffers;
-using System.Runtime.InteropServices;
-using System.Text;
-using Serval.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
+using Serval.Core.Tensors;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace Serval.Onnx;
 
 /// <summary>
-/// A loaded model. <see cref="Run(ReadOnlySpan{NamedTensor}, CancellationToken)"/> may be called from
-/// several threads at once; <see cref="Dispose"/> does not wait, but runs in progress finish normally:
-/// the native session is released when the last of them ends, and later runs throw <see cref="ObjectDisposedException"/>.
+/// A loaded model: the official <see cref="Ort.InferenceSession"/> with Serval's conventions —
+/// threads and spinning from <see cref="SessionOptions"/>, the graph cache, metadata with symbolic
+/// dimensions, inputs passed to ORT without a copy, outputs read in ORT's memory, every failure an
+/// <see cref="OrtException"/> with ORT's own message.
+/// <see cref="RunRaw(ReadOnlySpan{NamedTensor}, CancellationToken)"/> may be called from several
+/// threads at once; <see cref="Dispose"/> does not wait, but runs in progress (and the outputs they
+/// returned) finish normally: the native session is released when the last of them lets go, and
+/// later runs throw <see cref="ObjectDisposedException"/>.
 /// </summary>
-public sealed unsafe class InferenceSession : IDisposable
+public sealed class InferenceSession : IDisposable
 {
-    private readonly OrtSessionHandle _session;
-    private readonly IntPtr[] _inputNames;
-    private readonly IntPtr[] _outputNames;
-    private readonly Dictionary<string, int> _inputIndex;
+    private readonly Ort.InferenceSession _session;
+    private readonly string[] _outputNames;
+    private readonly HashSet<string> _inputNames;
+    private int _references = 1; // the owner's, given back by Dispose; each run and each SessionOutputs hold one more
     private int _disposed;
 
     /// <summary>Loads <paramref name="modelPath"/>.</summary>
@@ -30,19 +34,23 @@ public sealed unsafe class InferenceSession : IDisposable
             throw new OrtException(OrtErrorCode.NoSuchFile, $"model file '{modelPath}' does not exist");
         }
 
-        using (OrtSessionOptionsHandle native = CreateOptions(options))
+        OrtEnvironment.Initialize();
+        using (Ort.SessionOptions native = SessionOptionsBuilder.Build(options))
         {
-            byte[] path = Utf8(modelPath);
-            fixed (byte* p = path)
+            try
             {
-                _session = new OrtSessionHandle(OrtApi.CreateSession(OrtEnvironment.Handle.DangerousGetHandle(), p, native.DangerousGetHandle()));
+                _session = new Ort.InferenceSession(modelPath, native);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw OrtException.From(e);
             }
         }
 
         try
         {
-            Inputs = ReadMetadata(_session, input: true, out _inputNames);
-            Outputs = ReadMetadata(_session, input: false, out _outputNames);
+            Inputs = ReadMetadata(_session.InputNames, _session.InputMetadata);
+            Outputs = ReadMetadata(_session.OutputNames, _session.OutputMetadata);
         }
         catch
         {
@@ -50,11 +58,8 @@ public sealed unsafe class InferenceSession : IDisposable
             throw;
         }
 
-        _inputIndex = new Dictionary<string, int>(Inputs.Count, StringComparer.Ordinal);
-        for (int i = 0; i < Inputs.Count; i++)
-        {
-            _inputIndex[Inputs[i].Name] = i;
-        }
+        _outputNames = [.. _session.OutputNames];
+        _inputNames = new HashSet<string>(_session.InputNames, StringComparer.Ordinal);
     }
 
     /// <summary>The model file.</summary>
@@ -65,6 +70,12 @@ public sealed unsafe class InferenceSession : IDisposable
 
     /// <summary>The model's outputs, in model order.</summary>
     public IReadOnlyList<TensorMetadata> Outputs { get; }
+
+    /// <summary>
+    /// The official session, for handlers that want ONNX Runtime's own API (IOBinding, OrtValue).
+    /// Valid until this session is disposed; runs made through it are not counted by <see cref="Dispose"/>.
+    /// </summary>
+    public Ort.InferenceSession OrtSession => _session;
 
     /// <summary>Runs the model and copies every output into managed memory.</summary>
     public NamedTensor[] Run(ReadOnlySpan<NamedTensor> inputs, CancellationToken cancellationToken = default)
@@ -81,60 +92,54 @@ public sealed unsafe class InferenceSession : IDisposable
 
     /// <summary>
     /// Runs the model and returns the outputs in ONNX Runtime's memory, readable without a copy
-    /// until the result is disposed. A cancelled token asks ORT to terminate the run.
+    /// until the result is disposed. Inputs are handed to ORT in place (pinned for the run). A
+    /// cancelled token asks ORT to terminate the run.
     /// </summary>
     public SessionOutputs RunRaw(ReadOnlySpan<NamedTensor> inputs, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        AddReference();
         int n = inputs.Length;
-        IntPtr* names = stackalloc IntPtr[Math.Max(n, 1)];
-        IntPtr* values = stackalloc IntPtr[Math.Max(n, 1)];
+        var names = new string[n];
+        var values = new OrtValue[n];
         MemoryHandle[] pins = ArrayPool<MemoryHandle>.Shared.Rent(Math.Max(n, 1));
-        IntPtr[] outputs = new IntPtr[_outputNames.Length];
-        OrtRunOptionsHandle? runOptions = null;
-        CancellationTokenRegistration registration = default;
-        bool added = false;
         int created = 0;
+        bool handedOver = false;
+        RunOptions? runOptions = null;
+        CancellationTokenRegistration registration = default;
         try
         {
-            _session.DangerousAddRef(ref added);
             for (; created < n; created++)
             {
                 NamedTensor input = inputs[created];
-                if (!_inputIndex.TryGetValue(input.Name, out int index))
+                if (!_inputNames.Contains(input.Name))
                 {
                     throw new OrtException(OrtErrorCode.InvalidArgument,
-                        $"the model has no input named '{input.Name}'; its inputs are {string.Join(", ", Inputs.Select(i => i.Name))}");
+                        $"the model has no input named '{input.Name}'; its inputs are {string.Join(", ", _session.InputNames)}");
                 }
 
-                names[created] = _inputNames[index];
-                values[created] = CreateValue(input.Tensor, out pins[created]);
+                names[created] = input.Name;
+                values[created] = OrtValues.Create(input.Tensor, out pins[created]);
             }
 
+            runOptions = new RunOptions();
             if (cancellationToken.CanBeCanceled)
             {
-                runOptions = new OrtRunOptionsHandle(OrtApi.CreateRunOptions());
-                OrtRunOptionsHandle captured = runOptions;
-                registration = cancellationToken.Register(() => OrtApi.RunOptionsSetTerminate(captured.DangerousGetHandle()));
+                RunOptions captured = runOptions;
+                registration = cancellationToken.Register(() => captured.Terminate = true);
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            fixed (IntPtr* outputNames = _outputNames)
-            fixed (IntPtr* outputValues = outputs)
-            {
-                OrtApi.Run(_session.DangerousGetHandle(), runOptions?.DangerousGetHandle() ?? IntPtr.Zero,
-                    names, values, (nuint)n, outputNames, (nuint)_outputNames.Length, outputValues);
-            }
-
-            // SessionOutputs owns the values from here on, also when its constructor throws (it then
-            // releases them itself): clear ours first so the finally below does not release them twice.
-            IntPtr[] produced = outputs;
-            outputs = [];
-            return new SessionOutputs(Outputs, produced);
+            IDisposableReadOnlyCollection<OrtValue> produced = _session.Run(runOptions, names, values, _outputNames);
+            handedOver = true; // SessionOutputs gives the reference back, also when its constructor throws
+            return new SessionOutputs(this, Outputs, produced);
         }
-        catch (OrtException) when (cancellationToken.IsCancellationRequested)
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
             throw new OperationCanceledException("the run was cancelled", cancellationToken);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw OrtException.From(e);
         }
         finally
         {
@@ -142,202 +147,79 @@ public sealed unsafe class InferenceSession : IDisposable
             runOptions?.Dispose();
             for (int i = 0; i < created; i++)
             {
-                OrtApi.ReleaseValue(values[i]);
+                values[i].Dispose();
                 pins[i].Dispose();
             }
 
             ArrayPool<MemoryHandle>.Shared.Return(pins, clearArray: true);
-            foreach (IntPtr output in outputs)
+            if (!handedOver)
             {
-                OrtApi.ReleaseValue(output);
-            }
-
-            if (added)
-            {
-                _session.DangerousRelease();
+                ReleaseReference();
             }
         }
     }
 
     /// <summary>
-    /// Releases the session and the names it holds (once the last run in progress has finished).
-    /// Safe to call more than once.
+    /// Releases the session (once the last run in progress, and the outputs it returned, have
+    /// finished). Safe to call more than once.
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
-        }
-
-        _session.Dispose();
-    }
-
-    private static IntPtr CreateValue(Tensor tensor, out MemoryHandle pin)
-    {
-        fixed (long* shape = tensor.Shape)
-        {
-            if (tensor.ElementType == TensorElementType.String)
-            {
-                pin = default;
-                IntPtr value = OrtApi.CreateTensorAsOrtValue(OrtApi.GetAllocatorWithDefaultOptions(), shape, (nuint)tensor.Shape.Length, (int)TensorElementType.String);
-                string[] strings = tensor.Strings!;
-                IntPtr[] utf8 = new IntPtr[strings.Length];
-                try
-                {
-                    for (int i = 0; i < strings.Length; i++)
-                    {
-                        utf8[i] = Marshal.StringToCoTaskMemUTF8(strings[i]);
-                    }
-
-                    fixed (IntPtr* p = utf8)
-                    {
-                        OrtApi.FillStringTensor(value, p, (nuint)utf8.Length);
-                    }
-                }
-                catch
-                {
-                    OrtApi.ReleaseValue(value);
-                    throw;
-                }
-                finally
-                {
-                    foreach (IntPtr p in utf8)
-                    {
-                        Marshal.FreeCoTaskMem(p);
-                    }
-                }
-
-                return value;
-            }
-
-            // ORT does not copy: the data stays pinned until the value is released after the run.
-            pin = tensor.Data.Pin();
-            byte dummy = 0;
-            void* data = tensor.Data.Length == 0 ? &dummy : pin.Pointer;
-            return OrtApi.CreateTensorWithDataAsOrtValue(OrtEnvironment.CpuMemory.DangerousGetHandle(), data,
-                (nuint)tensor.Data.Length, shape, (nuint)tensor.Shape.Length, (int)tensor.ElementType);
+            ReleaseReference();
         }
     }
 
-    private static OrtSessionOptionsHandle CreateOptions(SessionOptions options)
+    /// <summary>Takes a reference for a run; throws when the session is disposed.</summary>
+    private void AddReference()
     {
-        var handle = new OrtSessionOptionsHandle(OrtApi.CreateSessionOptions());
-        try
+        int current = Volatile.Read(ref _references);
+        while (true)
         {
-            IntPtr p = handle.DangerousGetHandle();
-            OrtApi.SetIntraOpNumThreads(p, options.IntraOpThreads);
-            OrtApi.SetInterOpNumThreads(p, 1);
-            OrtApi.SetSessionGraphOptimizationLevel(p, options.GraphOptimizationLevel);
-            fixed (byte* key = "session.intra_op.allow_spinning\0"u8)
-            fixed (byte* value = options.AllowSpinning ? "1\0"u8 : "0\0"u8)
+            ObjectDisposedException.ThrowIf(current == 0 || Volatile.Read(ref _disposed) != 0, this);
+            int seen = Interlocked.CompareExchange(ref _references, current + 1, current);
+            if (seen == current)
             {
-                OrtApi.AddSessionConfigEntry(p, key, value);
+                return;
             }
 
-            if (options.OptimizedModelPath is { } optimized)
-            {
-                fixed (byte* path = Utf8(optimized))
-                {
-                    OrtApi.SetOptimizedModelFilePath(p, path);
-                }
-            }
-
-            if (options.Device == ExecutionDevice.Cuda)
-            {
-                AppendCuda(p, options.DeviceId);
-            }
-
-            return handle;
-        }
-        catch
-        {
-            handle.Dispose();
-            throw;
+            current = seen;
         }
     }
 
-    private static void AppendCuda(IntPtr options, int deviceId)
+    /// <summary>Gives a reference back; the last one releases the native session.</summary>
+    internal void ReleaseReference()
     {
-        try
+        if (Interlocked.Decrement(ref _references) == 0)
         {
-            using var cuda = new OrtCudaOptionsHandle(OrtApi.CreateCudaProviderOptions());
-            IntPtr key = Marshal.StringToCoTaskMemUTF8("device_id");
-            IntPtr value = Marshal.StringToCoTaskMemUTF8(deviceId.ToString());
-            try
-            {
-                OrtApi.UpdateCudaProviderOptions(cuda.DangerousGetHandle(), &key, &value, 1);
-            }
-            finally
-            {
-                Marshal.FreeCoTaskMem(key);
-                Marshal.FreeCoTaskMem(value);
-            }
-
-            OrtApi.AppendCudaProvider(options, cuda.DangerousGetHandle());
-        }
-        catch (OrtException e)
-        {
-            throw new OrtException(e.Code,
-                $"the CUDA execution provider cannot be used with ONNX Runtime at '{OrtLibrary.Path}': {e.Message}. " +
-                "Point SERVAL_ORT_LIB at a GPU build of ONNX Runtime (with libonnxruntime_providers_cuda.so beside it), or run on the CPU");
+            _session.Dispose();
         }
     }
 
-    private static List<TensorMetadata> ReadMetadata(OrtSessionHandle handle, bool input, out IntPtr[] names)
+    private static List<TensorMetadata> ReadMetadata(IReadOnlyList<string> names, IReadOnlyDictionary<string, NodeMetadata> metadata)
     {
-        IntPtr session = handle.DangerousGetHandle();
-        nuint count = input ? OrtApi.SessionGetInputCount(session) : OrtApi.SessionGetOutputCount(session);
-        IntPtr allocator = OrtApi.GetAllocatorWithDefaultOptions();
-        names = new IntPtr[(int)count];
-        var result = new List<TensorMetadata>((int)count);
-        for (int i = 0; i < (int)count; i++)
+        var result = new List<TensorMetadata>(names.Count);
+        foreach (string name in names)
         {
-            names[i] = OrtApi.SessionGetName(session, (nuint)i, input, allocator);
-            handle.OwnedNames.Add(names[i]);
-            string name = Marshal.PtrToStringUTF8(names[i]) ?? "";
-            using var typeInfo = new OrtTypeInfoHandle(OrtApi.SessionGetTypeInfo(session, (nuint)i, input));
-            // ONNXType 1 = tensor; sequences, maps and optionals are described as Undefined.
-            if (OrtApi.GetOnnxTypeFromTypeInfo(typeInfo.DangerousGetHandle()) != 1)
+            NodeMetadata node = metadata[name];
+            if (node.OnnxValueType != OnnxValueType.ONNX_TYPE_TENSOR)
             {
+                // Sequences, maps and optionals are described as Undefined.
                 result.Add(new TensorMetadata(name, TensorElementType.Undefined, [], []));
                 continue;
             }
 
-            IntPtr tensorInfo = OrtApi.CastTypeInfoToTensorInfo(typeInfo.DangerousGetHandle());
-            var (type, shape, symbolic) = ReadTensorInfo(tensorInfo);
-            result.Add(new TensorMetadata(name, type, shape, symbolic));
+            long[] shape = Array.ConvertAll(node.Dimensions, d => (long)d);
+            string[] symbolic = new string[shape.Length];
+            for (int d = 0; d < shape.Length; d++)
+            {
+                symbolic[d] = d < node.SymbolicDimensions.Length ? node.SymbolicDimensions[d] ?? "" : "";
+            }
+
+            result.Add(new TensorMetadata(name, (TensorElementType)(int)node.ElementDataType, shape, symbolic));
         }
 
         return result;
-    }
-
-    internal static (TensorElementType Type, long[] Shape, string[] Symbolic) ReadTensorInfo(IntPtr tensorInfo)
-    {
-        var type = (TensorElementType)OrtApi.GetTensorElementType(tensorInfo);
-        int rank = (int)OrtApi.GetDimensionsCount(tensorInfo);
-        long[] shape = new long[rank];
-        IntPtr[] symbolic = new IntPtr[rank];
-        fixed (long* s = shape)
-        fixed (IntPtr* sym = symbolic)
-        {
-            OrtApi.GetDimensions(tensorInfo, s, (nuint)rank);
-            OrtApi.GetSymbolicDimensions(tensorInfo, sym, (nuint)rank);
-        }
-
-        string[] names = new string[rank];
-        for (int d = 0; d < rank; d++)
-        {
-            names[d] = symbolic[d] == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(symbolic[d]) ?? "";
-        }
-
-        return (type, shape, names);
-    }
-
-    private static byte[] Utf8(string s)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
-        Encoding.UTF8.GetBytes(s, bytes);
-        return bytes;
     }
 }

@@ -1,34 +1,43 @@
-using Serval.Onnx.Native;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Serval.Onnx;
 
 /// <summary>
-/// The process-wide ONNX Runtime environment (one per process, as ORT requires), created on first use.
+/// The process-wide ONNX Runtime environment (one per process, as ORT requires), created on first
+/// use with Serval's library choice (<see cref="OrtLibrary"/>) and ORT's logging at errors only.
 /// </summary>
-public static unsafe class OrtEnvironment
+public static class OrtEnvironment
 {
-    private static readonly Lazy<OrtEnvHandle> Env = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<OrtMemoryInfoHandle> Cpu = new(() => new OrtMemoryInfoHandle(OrtApi.CreateCpuMemoryInfo()), LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<OrtEnv> Env = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<string> Loaded = new(() => { _ = Env.Value; return OrtLibrary.LoadedPath(); });
 
     /// <summary>The ONNX Runtime version string, e.g. "1.30.0".</summary>
-    public static string Version => OrtLibrary.Version;
+    public static string Version => Env.Value.GetVersionString();
 
-    /// <summary>The file the library was loaded from.</summary>
-    public static string LibraryPath => OrtLibrary.Path;
+    /// <summary>The <c>libonnxruntime.so</c> file that was loaded.</summary>
+    public static string LibraryPath => Loaded.Value;
 
-    /// <summary>Loads the library and creates the environment now (instead of on the first session).</summary>
+    /// <summary>The execution providers the loaded build has (<c>CPUExecutionProvider</c>, <c>CUDAExecutionProvider</c>…).</summary>
+    public static IReadOnlyList<string> Providers => Env.Value.GetAvailableProviders();
+
+    /// <summary>Chooses and loads the library and creates the environment now (instead of on the first session).</summary>
+    /// <exception cref="OrtException">The library cannot be loaded; the message says which and why.</exception>
     public static void Initialize() => _ = Env.Value;
 
-    internal static OrtEnvHandle Handle => Env.Value;
-
-    internal static OrtMemoryInfoHandle CpuMemory => Cpu.Value;
-
-    private static OrtEnvHandle Create()
+    private static OrtEnv Create()
     {
-        // Level 3 = ORT_LOGGING_LEVEL_ERROR: warnings (e.g. about unused initialisers) are not the user's concern.
-        fixed (byte* id = "serval"u8)
+        OrtLibrary.Install();
+        try
         {
-            return new OrtEnvHandle(OrtApi.CreateEnv(3, id));
+            // Errors only: warnings (e.g. about unused initialisers) are not the user's concern.
+            var options = new EnvironmentCreationOptions { logId = "serval", logLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+            return OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            throw new OrtException(OrtErrorCode.Fail,
+                $"cannot load ONNX Runtime from '{OrtLibrary.ChosenPath ?? "the Microsoft.ML.OnnxRuntime package"}': {e.Message}. " +
+                "Set SERVAL_ORT_LIB to a libonnxruntime.so, or rebuild so the package's library is beside the application");
         }
     }
 }

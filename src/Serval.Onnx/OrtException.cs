@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime;
+
 namespace Serval.Onnx;
 
 /// <summary>The codes of <c>OrtErrorCode</c> in the C API.</summary>
@@ -30,8 +32,31 @@ public enum OrtErrorCode
 }
 
 /// <summary>An error reported by ONNX Runtime, with its code and the native message.</summary>
-public sealed class OrtException(OrtErrorCode code, string message) : Exception(message)
+public sealed class OrtException(OrtErrorCode code, string message, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>The native error code.</summary>
     public OrtErrorCode Code { get; } = code;
+
+    /// <summary>
+    /// The package's exception as Serval's: its message is <c>[ErrorCode:NAME] text</c>; the code
+    /// becomes <see cref="Code"/> and the text the message, kept word for word.
+    /// </summary>
+    internal static OrtException From(OnnxRuntimeException e, string? prefix = null)
+    {
+        string message = e.Message;
+        OrtErrorCode code = OrtErrorCode.Fail;
+        if (message.StartsWith("[ErrorCode:", StringComparison.Ordinal) && message.IndexOf(']') is var end and > 0)
+        {
+            code = CodeNamed(message[11..end]);
+            message = message[(end + 1)..].TrimStart();
+        }
+
+        return new OrtException(code, prefix + message, e);
+    }
+
+    private static OrtErrorCode CodeNamed(string name) => name switch
+    {
+        "ExecutionProviderFail" or "EPFail" => OrtErrorCode.EpFail,
+        _ => Enum.TryParse(name, out OrtErrorCode parsed) ? parsed : OrtErrorCode.Fail,
+    };
 }

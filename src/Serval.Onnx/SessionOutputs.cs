@@ -1,43 +1,42 @@
+using Microsoft.ML.OnnxRuntime;
 using Serval.Core.Tensors;
-using System.Runtime.InteropServices;
-using System.Text;
-using Serval.Onnx.Native;
 
 namespace Serval.Onnx;
 
 /// <summary>
 /// The outputs of one run, still in ONNX Runtime's memory. <see cref="Data"/> reads them without a
-/// copy; everything is released on <see cref="Dispose"/>.
+/// copy; everything is released on <see cref="Dispose"/>. Holds its session open until then.
 /// </summary>
 public sealed unsafe class SessionOutputs : IDisposable
 {
+    private readonly InferenceSession _session;
     private readonly IReadOnlyList<TensorMetadata> _metadata;
-    private readonly OrtValueHandle[] _values;
+    private readonly IDisposableReadOnlyCollection<OrtValue> _values;
+    private readonly OrtValue[] _byIndex;
     private readonly (TensorElementType Type, long[] Shape)[] _info;
+    private int _disposed;
 
-    internal SessionOutputs(IReadOnlyList<TensorMetadata> metadata, IntPtr[] values)
+    /// <summary>Takes ownership of <paramref name="values"/> and of one reference on <paramref name="session"/>.</summary>
+    internal SessionOutputs(InferenceSession session, IReadOnlyList<TensorMetadata> metadata, IDisposableReadOnlyCollection<OrtValue> values)
     {
+        _session = session;
         _metadata = metadata;
-        _values = new OrtValueHandle[values.Length];
-        _info = new (TensorElementType, long[])[values.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            _values[i] = new OrtValueHandle(values[i]);
-        }
+        _values = values;
+        _byIndex = [.. values];
+        _info = new (TensorElementType, long[])[_byIndex.Length];
 
         // This object owns every value from the start: whatever fails below releases them all, once.
         try
         {
-            for (int i = 0; i < values.Length; i++)
+            for (int i = 0; i < _byIndex.Length; i++)
             {
-                if (!OrtApi.IsTensor(values[i]))
+                if (_byIndex[i].OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
                 {
                     throw new OrtException(OrtErrorCode.NotImplemented, $"output '{metadata[i].Name}' is not a tensor; Serval serves tensor outputs only");
                 }
 
-                using var info = new OrtTensorInfoHandle(OrtApi.GetTensorTypeAndShape(values[i]));
-                var (type, shape, _) = InferenceSession.ReadTensorInfo(info.DangerousGetHandle());
-                _info[i] = (type, shape);
+                OrtTensorTypeAndShapeInfo info = _byIndex[i].GetTensorTypeAndShape();
+                _info[i] = ((TensorElementType)(int)info.ElementDataType, info.Shape);
             }
         }
         catch
@@ -48,7 +47,7 @@ public sealed unsafe class SessionOutputs : IDisposable
     }
 
     /// <summary>The number of outputs.</summary>
-    public int Count => _values.Length;
+    public int Count => _byIndex.Length;
 
     /// <summary>The name of output <paramref name="index"/>.</summary>
     public string Name(int index) => _metadata[index].Name;
@@ -68,14 +67,7 @@ public sealed unsafe class SessionOutputs : IDisposable
             throw new InvalidOperationException($"output '{Name(index)}' holds strings: read it with Strings()");
         }
 
-        long length = Tensor.ElementCountOf(shape) * type.SizeOf();
-        if (length == 0)
-        {
-            return [];
-        }
-
-        void* data = OrtApi.GetTensorMutableData(_values[index].DangerousGetHandle());
-        return new ReadOnlySpan<byte>(data, checked((int)length));
+        return Tensor.ElementCountOf(shape) == 0 ? [] : _byIndex[index].GetTensorMutableRawData();
     }
 
     /// <summary>
@@ -92,6 +84,7 @@ public sealed unsafe class SessionOutputs : IDisposable
 
         fixed (byte* p = span)
         {
+            // ORT's memory does not move: the pointer stays valid after the fixed block, until disposal.
             return new NativeMemory(p, span.Length).Memory;
         }
     }
@@ -113,41 +106,22 @@ public sealed unsafe class SessionOutputs : IDisposable
     }
 
     /// <summary>The elements of string output <paramref name="index"/>.</summary>
-    public string[] Strings(int index)
-    {
-        IntPtr value = _values[index].DangerousGetHandle();
-        int count = checked((int)Tensor.ElementCountOf(_info[index].Shape));
-        nuint length = OrtApi.GetStringTensorDataLength(value);
-        byte[] buffer = new byte[(int)length];
-        nuint[] offsets = new nuint[count];
-        fixed (byte* b = buffer)
-        fixed (nuint* o = offsets)
-        {
-            OrtApi.GetStringTensorContent(value, b, length, o, (nuint)count);
-        }
-
-        var result = new string[count];
-        for (int i = 0; i < count; i++)
-        {
-            int start = (int)offsets[i];
-            int end = i + 1 < count ? (int)offsets[i + 1] : buffer.Length;
-            result[i] = Encoding.UTF8.GetString(buffer, start, end - start);
-        }
-
-        return result;
-    }
+    public string[] Strings(int index) => _byIndex[index].GetStringTensorAsArray();
 
     /// <summary>Copies output <paramref name="index"/> into a managed tensor.</summary>
     public Tensor ToTensor(int index) => _info[index].Type == TensorElementType.String
         ? Tensor.FromStrings(Strings(index), _info[index].Shape)
         : Tensor.FromBytes(_info[index].Type, _info[index].Shape, Data(index).ToArray());
 
-    /// <summary>Releases the native outputs.</summary>
+    /// <summary>Releases the native outputs and this result's hold on the session.</summary>
     public void Dispose()
     {
-        foreach (OrtValueHandle value in _values)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            value?.Dispose();
+            return;
         }
+
+        _values.Dispose();
+        _session.ReleaseReference();
     }
 }

@@ -17,6 +17,7 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
         "Serval.Sdk",
         "Serval.Core",
         "Serval.Onnx",
+        "Microsoft.ML.OnnxRuntime",
         "Microsoft.Extensions.Logging.Abstractions",
     };
 

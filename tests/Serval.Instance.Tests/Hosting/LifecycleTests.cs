@@ -69,7 +69,8 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Check_GpuWithCpuOnlyOrt_FailsPointingAtServalOrtLib()
     {
-        string cpuOnly = Path.Combine(Paths.Root, ".deps/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1");
+        // The CPU build that Microsoft.ML.OnnxRuntime puts beside the host, named even on a GPU machine.
+        string cpuOnly = Path.Combine(Path.GetDirectoryName(InstanceProcess.Dll)!, "runtimes/linux-x64/native/libonnxruntime.so");
         InstanceConfig config = Packages.Onnx(Paths.ClsModel) with { Gpu = true };
 
         await using InstanceProcess instance = await InstanceProcess.StartAsync(config, new Dictionary<string, string> { ["SERVAL_ORT_LIB"] = cpuOnly }, "--check");
