@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Serval.Cli.Output;
-using Serval.Cli.Tensors;
+using Serval.Core.Tensors;
 
 namespace Serval.Cli.Tests;
 
@@ -48,7 +48,7 @@ public class OutputTests
     public void TensorTable_LongOutput_ShowsFirstValuesAndArgmax()
     {
         float[] values = Enumerable.Range(0, 100).Select(i => i == 41 ? 9.5f : i * 0.01f).ToArray();
-        var tensor = new OipTensor("y", "FP32", [1, 100], MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+        var tensor = Tensor.From<float>(values, [1, 100]);
 
         Assert.Equal("0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, … (100 values)", TensorTable.Values(tensor));
         Assert.Equal("min 0 · max 9.5 · argmax 41", TensorTable.Summary(tensor));
@@ -57,7 +57,7 @@ public class OutputTests
     [Fact]
     public void TensorTable_ShortOutput_NoSummary()
     {
-        var tensor = new OipTensor("y", "INT64", [2], MemoryMarshal.AsBytes(new long[] { 3, -4 }.AsSpan()).ToArray());
+        var tensor = Tensor.From<long>([3, -4], [2]);
 
         Assert.Equal("3, -4", TensorTable.Values(tensor));
         Assert.Equal("", TensorTable.Summary(tensor));

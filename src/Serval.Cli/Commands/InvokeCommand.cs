@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serval.Cli.Api;
 using Serval.Cli.Output;
 using Serval.Cli.Tensors;
+using Serval.Core.Oip;
 using Spectre.Console;
 
 namespace Serval.Cli.Commands;
@@ -94,7 +96,7 @@ internal static class InvokeCommand
             {
                 var tensors = await InvokeInputs.BuildAsync(
                     client, model, inputArgs, parse.GetValue(shapes) ?? [], parse.GetValue(datatypes) ?? [], ct);
-                var encoded = OipBinary.EncodeRequest(tensors);
+                var encoded = OipWriter.Encode(new OipFields(BinaryDataOutput: true), "inputs", tensors, _ => true);
                 request = new HttpRequestMessage(HttpMethod.Post, model + "/infer") { Content = new ByteArrayContent(encoded.Body) };
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(OipBinary.ContentType);
                 request.Headers.TryAddWithoutValidation(OipBinary.HeaderLengthName, encoded.HeaderLength.ToString());
@@ -125,17 +127,18 @@ internal static class InvokeCommand
             OipMessage answer;
             try
             {
-                answer = OipBinary.Decode(answerBytes, HeaderLength(response));
+                answer = OipReader.Read(answerBytes, HeaderLength(response));
             }
-            catch (FormatException e)
+            catch (OipException e)
             {
                 throw new CliException($"cannot read the answer: {e.Message}");
             }
 
             if (parse.GetValue(output) is { } outputFile)
             {
-                string json = OipBinary.ToJson(answer).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-                await File.WriteAllTextAsync(outputFile, json, ct);
+                var (json, _) = OipWriter.Write(new OipFields(answer.Id, answer.ModelName, answer.ModelVersion), "outputs", answer.Outputs, _ => false);
+                string indented = JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+                await File.WriteAllTextAsync(outputFile, indented, ct);
             }
 
             host.Console.Write(TensorTable.Build(answer.Outputs));

@@ -1,7 +1,8 @@
-using System.Buffers.Binary;
+using System.Text;
 using System.Text.Json;
 using Serval.Cli.Api;
 using Serval.Cli.Tensors;
+using Serval.Core.Tensors;
 
 namespace Serval.Cli.Commands;
 
@@ -12,7 +13,7 @@ namespace Serval.Cli.Commands;
 /// </summary>
 internal static class InvokeInputs
 {
-    public static async Task<List<OipTensor>> BuildAsync(
+    public static async Task<List<NamedTensor>> BuildAsync(
         ServalClient client, string modelPath, string[] inputArgs, string[] shapeArgs, string[] datatypeArgs, CancellationToken ct)
     {
         var files = inputArgs.Select(TensorArguments.ParseInput).ToList();
@@ -31,7 +32,7 @@ internal static class InvokeInputs
             model = await ModelInputsAsync(client, modelPath, ct);
         }
 
-        var tensors = new List<OipTensor>(files.Count);
+        var tensors = new List<NamedTensor>(files.Count);
         foreach (var file in files)
         {
             (string Datatype, long[] Shape)? modelInput = null;
@@ -45,9 +46,10 @@ internal static class InvokeInputs
             string datatype = TensorArguments.Lookup(datatypes, file.Name, files.Count) ?? modelInput?.Datatype ?? "FP32";
             long[]? given = TensorArguments.Lookup(shapes, file.Name, files.Count);
             byte[] bytes = await File.ReadAllBytesAsync(file.Path, ct);
-            tensors.Add(datatype == "BYTES"
-                ? new OipTensor(file.Name, datatype, given ?? [1], OneString(bytes))
-                : new OipTensor(file.Name, datatype, TensorArguments.ResolveShape(file.Name, given, modelInput?.Shape, bytes.Length, ElementSize(datatype)), bytes));
+            TensorElementTypes.TryParseOipName(datatype, out TensorElementType type);
+            tensors.Add(new NamedTensor(file.Name, type == TensorElementType.String
+                ? OneString(file.Name, given ?? [1], bytes)
+                : Raw(file.Name, type, TensorArguments.ResolveShape(file.Name, given, modelInput?.Shape, bytes.Length, ElementSize(datatype)), bytes)));
         }
 
         return tensors;
@@ -65,16 +67,27 @@ internal static class InvokeInputs
     }
 
     private static int ElementSize(string datatype) =>
-        OipData.TryGetElementSize(datatype, out int size) ? size : throw new CliException($"unknown datatype {datatype}");
+        TensorElementTypes.TryParseOipName(datatype, out TensorElementType type) && type.SizeOf() is > 0 and int size
+            ? size
+            : throw new CliException($"unknown datatype {datatype}");
 
-    // A whole file as one BYTES element: its length (4 bytes, little-endian), then its bytes.
-    private static byte[] OneString(byte[] bytes)
+    private static Tensor Raw(string name, TensorElementType type, long[] shape, byte[] bytes)
     {
-        byte[] data = new byte[4 + bytes.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(data, (uint)bytes.Length);
-        bytes.CopyTo(data, 4);
-        return data;
+        try
+        {
+            return Tensor.FromBytes(type, shape, bytes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{name}: {e.Message}");
+        }
     }
+
+    // A whole file as one BYTES element (its text: the protocol's BYTES reach the model as strings).
+    private static Tensor OneString(string name, long[] shape, byte[] bytes) =>
+        Tensor.ElementCountOf(shape) == 1
+            ? Tensor.FromStrings([Encoding.UTF8.GetString(bytes)], shape)
+            : throw new CliException($"{name}: a file is one BYTES element, but the shape [{string.Join(",", shape)}] holds {Tensor.ElementCountOf(shape)}");
 
     private static async Task<Dictionary<string, (string, long[])>> ModelInputsAsync(ServalClient client, string modelPath, CancellationToken ct)
     {

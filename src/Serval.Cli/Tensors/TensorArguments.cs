@@ -8,6 +8,10 @@ internal sealed record InputFile(string Name, string Path);
 /// <summary>Parses <c>INPUT=@FILE</c>, <c>--shape INPUT=1,3,48,320</c> and <c>--datatype INPUT=FP32</c>; works out shapes.</summary>
 internal static class TensorArguments
 {
+    /// <summary>The datatypes of the Open Inference Protocol.</summary>
+    public static IReadOnlyList<string> Datatypes { get; } =
+        ["BOOL", "UINT8", "UINT16", "UINT32", "UINT64", "INT8", "INT16", "INT32", "INT64", "FP16", "BF16", "FP32", "FP64", "BYTES"];
+
     /// <summary><c>x=@img.bin</c> → (x, img.bin).</summary>
     public static InputFile ParseInput(string argument)
     {
@@ -58,9 +62,9 @@ internal static class TensorArguments
         {
             var (name, datatype) = SplitNamed(value);
             datatype = datatype.Trim().ToUpperInvariant();
-            if (!OipData.Datatypes.Contains(datatype))
+            if (!Datatypes.Contains(datatype))
             {
-                throw new CliException($"--datatype {value}: '{datatype}' is not one of {string.Join(", ", OipData.Datatypes)}");
+                throw new CliException($"--datatype {value}: '{datatype}' is not one of {string.Join(", ", Datatypes)}");
             }
 
             datatypes[name] = datatype;

@@ -1,3 +1,4 @@
+using Serval.Core.Oip;
 using System.Globalization;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
@@ -78,7 +79,7 @@ public static class AsyncRequests
             all.Write(json);
             foreach (Tensor tensor in binary)
             {
-                OipResponseWriter.WriteBinaryAsync(all, tensor, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+                OipBinary.WriteAsync(all, tensor, CancellationToken.None).AsTask().GetAwaiter().GetResult();
             }
 
             var headers = new Dictionary<string, string> { ["Inference-Header-Content-Length"] = json.Length.ToString(CultureInfo.InvariantCulture) };
@@ -92,7 +93,7 @@ public static class AsyncRequests
         }
 
         using var bytes = new MemoryStream();
-        OipResponseWriter.WriteBinaryAsync(bytes, first.Tensor, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        OipBinary.WriteAsync(bytes, first.Tensor, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         return new StoredResult(200, "application/octet-stream", OnnxAdapter.RawAnswerHeaders(first), bytes.ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using Serval.Core.Oip;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -193,7 +194,7 @@ public static class FunctionEndpoints
             response.Headers[name] = value;
         }
 
-        response.ContentLength = OipResponseWriter.BinarySize(first.Tensor);
-        await OipResponseWriter.WriteBinaryAsync(response.Body, first.Tensor, context.RequestAborted).ConfigureAwait(false);
+        response.ContentLength = OipBinary.SizeOf(first.Tensor);
+        await OipBinary.WriteAsync(response.Body, first.Tensor, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Serval.Core.Oip;
 using System.Globalization;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
@@ -153,7 +154,7 @@ public static class OipEndpoints
         long length = json.Length;
         foreach (Tensor tensor in binary)
         {
-            length += OipResponseWriter.BinarySize(tensor);
+            length += OipBinary.SizeOf(tensor);
         }
 
         response.ContentType = "application/octet-stream";
@@ -162,7 +163,7 @@ public static class OipEndpoints
         await response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
         foreach (Tensor tensor in binary)
         {
-            await OipResponseWriter.WriteBinaryAsync(response.Body, tensor, context.RequestAborted).ConfigureAwait(false);
+            await OipBinary.WriteAsync(response.Body, tensor, context.RequestAborted).ConfigureAwait(false);
         }
     }
 }

@@ -1,3 +1,4 @@
+using Serval.Core.Oip;
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
@@ -57,12 +58,12 @@ public static class OnnxAdapter
             {
                 long[] shape = ShapeOf(ndarray);
                 TensorElementTypes.TryParseOipName(input!.Datatype, out TensorElementType type);
-                if (!OipRequestReader.Accepts(input.Shape, shape))
+                if (!OipShapes.Accepts(input.Shape, shape))
                 {
-                    return (null, $"input '{input.Name}': expected shape {OipRequestReader.ShapeText(input.Shape)}, got {OipRequestReader.ShapeText(shape)}");
+                    return (null, $"input '{input.Name}': expected shape {OipShapes.Text(input.Shape)}, got {OipShapes.Text(shape)}");
                 }
 
-                Tensor tensor = JsonTensorData.Read(input.Name, type, shape, Tensor.ElementCountOf(shape), ndarray);
+                Tensor tensor = OipJson.Read($"input '{input.Name}'", type, shape, ndarray);
                 return (new InferRequest([new NamedTensor(input.Name, tensor)], []), null);
             }
 
@@ -129,7 +130,7 @@ public static class OnnxAdapter
     {
         if (tensor.Shape.Length == 0)
         {
-            JsonTensorData.Write(writer, tensor.ElementType, tensor.Data.Span, tensor.Strings);
+            OipJson.Write(writer, tensor.ElementType, tensor.Data.Span, tensor.Strings);
             return;
         }
 
@@ -144,11 +145,11 @@ public static class OnnxAdapter
             int size = tensor.ElementType.SizeOf();
             if (tensor.ElementType == TensorElementType.String)
             {
-                JsonTensorData.Write(writer, tensor.ElementType, default, tensor.Strings!.Skip((int)offset).Take((int)tensor.Shape[dim]).ToArray());
+                OipJson.Write(writer, tensor.ElementType, default, tensor.Strings!.Skip((int)offset).Take((int)tensor.Shape[dim]).ToArray());
             }
             else
             {
-                JsonTensorData.Write(writer, tensor.ElementType, tensor.Data.Span.Slice((int)(offset * size), (int)(tensor.Shape[dim] * size)), null);
+                OipJson.Write(writer, tensor.ElementType, tensor.Data.Span.Slice((int)(offset * size), (int)(tensor.Shape[dim] * size)), null);
             }
 
             return;
@@ -170,15 +171,15 @@ public static class OnnxAdapter
         {
             if (input.Shape.Any(d => d < 0))
             {
-                return (null, $"input '{input.Name}' of '{version.Function}' has dynamic dimensions {OipRequestReader.ShapeText(input.Shape)}: give the shape (header X-Serval-Shape, or \"shape\" in the JSON)");
+                return (null, $"input '{input.Name}' of '{version.Function}' has dynamic dimensions {OipShapes.Text(input.Shape)}: give the shape (header X-Serval-Shape, or \"shape\" in the JSON)");
             }
 
             shape = input.Shape;
         }
 
-        if (!OipRequestReader.Accepts(input.Shape, shape))
+        if (!OipShapes.Accepts(input.Shape, shape))
         {
-            return (null, $"input '{input.Name}': expected shape {OipRequestReader.ShapeText(input.Shape)}, got {OipRequestReader.ShapeText(shape)}");
+            return (null, $"input '{input.Name}': expected shape {OipShapes.Text(input.Shape)}, got {OipShapes.Text(shape)}");
         }
 
         if (type == TensorElementType.String)
@@ -189,7 +190,7 @@ public static class OnnxAdapter
         long expected = Tensor.ElementCountOf(shape) * type.SizeOf();
         if (raw.Length != expected)
         {
-            return (null, $"input '{input.Name}': shape {OipRequestReader.ShapeText(shape)} of {input.Datatype} needs {expected} bytes, got {raw.Length}");
+            return (null, $"input '{input.Name}': shape {OipShapes.Text(shape)} of {input.Datatype} needs {expected} bytes, got {raw.Length}");
         }
 
         return (new InferRequest([new NamedTensor(input.Name, Tensor.FromBytes(type, shape, raw))], []), null);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using Serval.Cli.Tensors;
+using Serval.Core.Oip;
+using Serval.Core.Tensors;
 using Serval.Cli.Tests.Support;
 using Serval.TestSupport;
 
@@ -26,9 +27,9 @@ public sealed class InvokeCommandTests : IDisposable
         return path;
     }
 
-    private void AnswerBinary(string path, params OipTensor[] outputs)
+    private void AnswerBinary(string path, params NamedTensor[] outputs)
     {
-        var encoded = OipBinary.EncodeResponse("tiny", "2", outputs);
+        var encoded = OipWriter.Encode(new OipFields(ModelName: "tiny", ModelVersion: "2"), "outputs", outputs, _ => true);
         _server.On("POST", path, new Answer(200, encoded.Body, OipBinary.ContentType, new Dictionary<string, string>
         {
             [OipBinary.HeaderLengthName] = encoded.HeaderLength.ToString(),
@@ -44,7 +45,7 @@ public sealed class InvokeCommandTests : IDisposable
     {
         byte[] x = Bytes(1, 2, 3, 4, 5, 6);
         string file = WriteFile("x.bin", x);
-        AnswerBinary("/v2/models/tiny/infer", new OipTensor("y", "FP32", [1, 3], Bytes(0.1f, 0.2f, 0.7f)));
+        AnswerBinary("/v2/models/tiny/infer", new NamedTensor("y", Tensor.From<float>([0.1f, 0.2f, 0.7f], [1, 3])));
 
         var run = await CliRunner.RunAsync("invoke", "tiny", $"x=@{file}", "--shape", "x=1,2,3", "--url", _server.Url);
 
@@ -54,13 +55,14 @@ public sealed class InvokeCommandTests : IDisposable
         Assert.Equal("POST", request.Method);
         Assert.Equal(OipBinary.ContentType, request.ContentType);
         int headerLength = int.Parse(request.Headers[OipBinary.HeaderLengthName]!);
-        var sent = OipBinary.Decode(request.Body, headerLength);
+        var sent = OipReader.Read(request.Body, headerLength);
         var input = Assert.Single(sent.Inputs);
-        Assert.Equal(("x", "FP32"), (input.Name, input.Datatype));
-        Assert.Equal([1L, 2, 3], input.Shape);
-        Assert.Equal(x, input.Data.ToArray());
-        Assert.Equal(24, (int)sent.Header["inputs"]![0]!["parameters"]!["binary_data_size"]!);
-        Assert.True((bool)sent.Header["parameters"]!["binary_data_output"]!);
+        Assert.Equal(("x", TensorElementType.Float), (input.Name, input.Tensor.ElementType));
+        Assert.Equal([1L, 2, 3], input.Tensor.Shape);
+        Assert.Equal(x, input.Tensor.Data.ToArray());
+        var header = JsonNode.Parse(request.Body.AsSpan(0, headerLength))!;
+        Assert.Equal(24, (int)header["inputs"]![0]!["parameters"]!["binary_data_size"]!);
+        Assert.True(sent.BinaryDataOutput);
 
         Assert.Matches(@"y\s+FP32\s+\[1,3\]\s+0\.1, 0\.2, 0\.7", run.Output);
         Assert.Contains("version 2 · 12.5 ms · cold start · instance tiny-2-a", run.Output);
@@ -72,14 +74,14 @@ public sealed class InvokeCommandTests : IDisposable
         string file = WriteFile("x.bin", Bytes(1, 2, 3, 4, 5, 6));
         _server.On("GET", "/v2/models/tiny/versions/2", Answer.Json(200,
             """{"name":"tiny","versions":["2"],"platform":"onnxruntime_onnx","inputs":[{"name":"x","datatype":"FP32","shape":[-1,3]}],"outputs":[]}"""));
-        AnswerBinary("/v2/models/tiny/versions/2/infer", new OipTensor("y", "INT64", [1], MemoryMarshal.AsBytes(new long[] { 7 }.AsSpan()).ToArray()));
+        AnswerBinary("/v2/models/tiny/versions/2/infer", new NamedTensor("y", Tensor.From<long>([7], [1])));
 
         var run = await CliRunner.RunAsync("invoke", "tiny", "--version", "2", $"x=@{file}", "--url", _server.Url);
 
         Assert.Equal(0, run.ExitCode);
         var infer = _server.Requests.Last();
-        var sent = OipBinary.Decode(infer.Body, int.Parse(infer.Headers[OipBinary.HeaderLengthName]!));
-        Assert.Equal([2L, 3], sent.Inputs[0].Shape);
+        var sent = OipReader.Read(infer.Body, int.Parse(infer.Headers[OipBinary.HeaderLengthName]!));
+        Assert.Equal([2L, 3], sent.Inputs[0].Tensor.Shape);
     }
 
     [Fact]
@@ -89,7 +91,7 @@ public sealed class InvokeCommandTests : IDisposable
         string file = WriteFile("req.json", System.Text.Encoding.UTF8.GetBytes(request));
         string outFile = Path.Combine(_dir, "out.json");
         float[] long_ = Enumerable.Range(0, 20).Select(i => i == 13 ? 5f : 0f).ToArray();
-        AnswerBinary("/v2/models/tiny/infer", new OipTensor("probs", "FP32", [1, 20], Bytes(long_)));
+        AnswerBinary("/v2/models/tiny/infer", new NamedTensor("probs", Tensor.From<float>(long_, [1, 20])));
 
         var run = await CliRunner.RunAsync("invoke", "tiny", "--data", file, "--output", outFile, "--url", _server.Url);
 

@@ -2,28 +2,34 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Serval.Core.Tensors;
 
-namespace Serval.Server.Gateway.Oip;
+namespace Serval.Core.Oip;
 
 /// <summary>
 /// Converts an OIP <c>data</c> array (flat, or nested to the shape; row-major) to a tensor, and a
 /// tensor back to a flat JSON array. Floats are written shortest-round-trip, so JSON answers are
 /// bit-identical to the model's output once parsed back as the same type.
 /// </summary>
-public static class JsonTensorData
+public static class OipJson
 {
-    /// <summary>Reads <paramref name="data"/> as <paramref name="count"/> elements of <paramref name="type"/>.</summary>
-    public static Tensor Read(string name, TensorElementType type, long[] shape, long count, JsonElement data)
+    /// <summary>Reads <paramref name="data"/> as the elements of a tensor of <paramref name="type"/> and <paramref name="shape"/>.</summary>
+    /// <param name="where">How errors name the tensor ("input 'x'").</param>
+    /// <param name="type">The element type.</param>
+    /// <param name="shape">The dimensions.</param>
+    /// <param name="data">The JSON array, flat or nested.</param>
+    /// <exception cref="OipException">The array is not one, holds another count, or an element does not fit the type.</exception>
+    public static Tensor Read(string where, TensorElementType type, long[] shape, JsonElement data)
     {
+        long count = Tensor.ElementCountOf(shape);
         if (data.ValueKind != JsonValueKind.Array)
         {
-            throw new OipException($"input '{name}': \"data\" must be an array");
+            throw new OipException($"{where}: \"data\" must be an array");
         }
 
         if (type == TensorElementType.String)
         {
             var strings = new List<string>();
-            Flatten(data, e => strings.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(name, type, e)));
-            CheckCount(name, shape, count, strings.Count);
+            Flatten(data, e => strings.Add(e.ValueKind == JsonValueKind.String ? e.GetString()! : throw Bad(where, type, e)));
+            CheckCount(where, shape, count, strings.Count);
             return Tensor.FromStrings([.. strings], shape);
         }
 
@@ -38,10 +44,10 @@ public static class JsonTensorData
                 return;
             }
 
-            Write(bytes.AsSpan(checked((int)(index * size)), size), type, e, name);
+            Write(bytes.AsSpan(checked((int)(index * size)), size), type, e, where);
             index++;
         });
-        CheckCount(name, shape, count, index);
+        CheckCount(where, shape, count, index);
         return Tensor.FromBytes(type, shape, bytes);
     }
 
@@ -75,6 +81,7 @@ public static class JsonTensorData
             case TensorElementType.Float: Float(writer, BinaryPrimitives.ReadSingleLittleEndian(e)); break;
             case TensorElementType.Double: Double(writer, BinaryPrimitives.ReadDoubleLittleEndian(e)); break;
             case TensorElementType.Float16: Float(writer, (float)BinaryPrimitives.ReadHalfLittleEndian(e)); break;
+            case TensorElementType.BFloat16: Float(writer, FromBFloat16(BinaryPrimitives.ReadUInt16LittleEndian(e))); break;
             case TensorElementType.Int8: writer.WriteNumberValue((sbyte)e[0]); break;
             case TensorElementType.UInt8: writer.WriteNumberValue(e[0]); break;
             case TensorElementType.Int16: writer.WriteNumberValue(BinaryPrimitives.ReadInt16LittleEndian(e)); break;
@@ -113,13 +120,14 @@ public static class JsonTensorData
         }
     }
 
-    private static void Write(Span<byte> destination, TensorElementType type, JsonElement e, string name)
+    private static void Write(Span<byte> destination, TensorElementType type, JsonElement e, string where)
     {
         bool ok = type switch
         {
             TensorElementType.Float => TryFloat(e, out double f) && Put(destination, (float)f),
             TensorElementType.Double => TryFloat(e, out double d) && Put(destination, d),
             TensorElementType.Float16 => TryFloat(e, out double h) && Put(destination, (Half)h),
+            TensorElementType.BFloat16 => TryFloat(e, out double b) && Put(destination, ToBFloat16((float)b)),
             TensorElementType.Int8 => e.ValueKind == JsonValueKind.Number && e.TryGetSByte(out sbyte i8) && Put(destination, i8),
             TensorElementType.UInt8 => e.ValueKind == JsonValueKind.Number && e.TryGetByte(out byte u8) && Put(destination, u8),
             TensorElementType.Int16 => e.ValueKind == JsonValueKind.Number && e.TryGetInt16(out short i16) && Put(destination, i16),
@@ -133,9 +141,24 @@ public static class JsonTensorData
         };
         if (!ok)
         {
-            throw Bad(name, type, e);
+            throw Bad(where, type, e);
         }
     }
+
+    // bfloat16 is the upper half of a float32; round to nearest even: 0x3F80_8000 (1.00390625) → 0x3F80.
+    private static ushort ToBFloat16(float value)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(value);
+        if (float.IsNaN(value))
+        {
+            return (ushort)((bits >> 16) | 0x40);
+        }
+
+        uint rounding = 0x7FFF + ((bits >> 16) & 1);
+        return (ushort)((bits + rounding) >> 16);
+    }
+
+    private static float FromBFloat16(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 
     private static bool TryFloat(JsonElement e, out double value)
     {
@@ -176,14 +199,14 @@ public static class JsonTensorData
         }
     }
 
-    private static void CheckCount(string name, long[] shape, long expected, long actual)
+    private static void CheckCount(string where, long[] shape, long expected, long actual)
     {
         if (expected != actual)
         {
-            throw new OipException($"input '{name}': shape {OipRequestReader.ShapeText(shape)} holds {expected} elements, data has {actual}");
+            throw new OipException($"{where}: shape {OipShapes.Text(shape)} holds {expected} elements, data has {actual}");
         }
     }
 
-    private static OipException Bad(string name, TensorElementType type, JsonElement e) =>
-        new($"input '{name}': {e.GetRawText()} is not a {type.ToOipName()} value");
+    private static OipException Bad(string where, TensorElementType type, JsonElement e) =>
+        new($"{where}: {e.GetRawText()} is not a {type.ToOipName()} value");
 }
