@@ -54,4 +54,68 @@ public sealed class ConcurrencyTests(RecSession rec, ModelDirectory models) : IC
 
         await Task.WhenAll(workers);
     }
+
+    [Fact]
+    public async Task Run_ManyThreadsManyShapes_HeldOutputsAndCancelledRuns_EveryAnswerIsItsOwn()
+    {
+        // Eight threads at once over one session, each cycling through shapes of its own (batch and
+        // width differ, so ORT re-plans memory per run), half of them holding zero-copy outputs
+        // across later runs, one cancelling runs in between: every answer equals the one-by-one run.
+        (int Batch, int Width)[] shapes = [(1, 32), (2, 64), (1, 96), (3, 48), (1, 160), (2, 128)];
+        const int threads = 8;
+        const int rounds = 4;
+        var inputs = new Dictionary<(int, int, int), Tensor>();
+        var expected = new Dictionary<(int, int, int), byte[]>();
+        for (int t = 0; t < threads; t++)
+        {
+            foreach (var (batch, width) in shapes)
+            {
+                Tensor input = RecSession.Input(batch, width, seed: t * 31 + width + batch);
+                inputs[(t, batch, width)] = input;
+                expected[(t, batch, width)] = rec.Session.Run([new NamedTensor("x", input)])[0].Tensor.Data.ToArray();
+            }
+        }
+
+        using var start = new Barrier(threads + 1);
+        Task[] workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            var held = new List<(SessionOutputs Outputs, byte[] Expected)>();
+            for (int round = 0; round < rounds; round++)
+            {
+                for (int k = 0; k < shapes.Length; k++)
+                {
+                    var (batch, width) = shapes[(k + t) % shapes.Length];
+                    NamedTensor[] input = [new NamedTensor("x", inputs[(t, batch, width)])];
+                    if (t % 2 == 0)
+                    {
+                        Assert.Equal(expected[(t, batch, width)], rec.Session.Run(input)[0].Tensor.Data.ToArray());
+                    }
+                    else
+                    {
+                        held.Add((rec.Session.RunRaw(input), expected[(t, batch, width)]));
+                    }
+                }
+            }
+
+            foreach (var (outputs, bytes) in held)
+            {
+                Assert.Equal(bytes, outputs.Data(0).ToArray());
+                outputs.Dispose();
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        Task canceller = Task.Factory.StartNew(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 10; i++)
+            {
+                using var cancel = new CancellationTokenSource();
+                cancel.Cancel();
+                Assert.Throws<OperationCanceledException>(() => rec.Session.Run([new NamedTensor("x", RecSession.Input(1, 640, seed: i))], cancel.Token));
+            }
+        }, TaskCreationOptions.LongRunning);
+
+        await Task.WhenAll([.. workers, canceller]);
+    }
 }
