@@ -3,12 +3,13 @@ namespace Serval.Node.Capacity;
 /// <summary>
 /// What this node can host, and what its instances have reserved: cores, memory and GPUs, never
 /// overcommitted. An instance reserves its <c>resources</c> when it is asked for and gives them back
-/// when it ends; an instance asking for a GPU (or a share of one) starts only where one is free.
-/// Thread-safe.
+/// when it ends; an instance asking for a GPU (or a share of one) starts only where one is free, and
+/// learns which devices are its own (<see cref="GpuPlacement"/>). Thread-safe.
 /// </summary>
-public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
+public sealed class NodeCapacity(double cores, long memoryMb, int gpus = 0)
 {
     private readonly object _gate = new();
+    private readonly double[] _gpuUse = new double[gpus];
     private double _cores;
     private long _memoryMb;
     private double _gpus;
@@ -20,7 +21,7 @@ public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
     public long MemoryMb { get; } = memoryMb;
 
     /// <summary>The node's GPUs.</summary>
-    public double Gpus { get; } = gpus;
+    public int Gpus { get; } = gpus;
 
     /// <summary>Cores reserved now.</summary>
     public double ReservedCores
@@ -104,8 +105,16 @@ public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
     }
 
     /// <summary>Reserves room for one instance; false (with what is short) when it does not fit.</summary>
-    public bool TryReserve(double cores, long memoryMb, double gpus, out string? shortOf)
+    public bool TryReserve(double cores, long memoryMb, double gpus, out string? shortOf) =>
+        TryReserve(cores, memoryMb, gpus, out _, out shortOf);
+
+    /// <summary>
+    /// Reserves room for one instance and the GPU devices it gets (none for a CPU instance); false
+    /// (with what is short) when it does not fit.
+    /// </summary>
+    public bool TryReserve(double cores, long memoryMb, double gpus, out int[] devices, out string? shortOf)
     {
+        devices = [];
         lock (_gate)
         {
             // A small epsilon: 8 × 0.25 cores must fit in 2.
@@ -121,12 +130,22 @@ public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
                 return false;
             }
 
-            if (gpus > 0 && _gpus + gpus > Gpus + 1e-9)
+            if (gpus > 0)
             {
-                shortOf = Gpus == 0
-                    ? $"gpus: this node has none, {gpus:0.##} asked (resources.gpu)"
-                    : $"gpus: {_gpus:0.##} of {Gpus:0.##} reserved, {gpus:0.##} more asked";
-                return false;
+                if (GpuPlacement.Choose(_gpuUse, gpus) is not { } chosen)
+                {
+                    shortOf = Gpus == 0
+                        ? $"gpus: this node has none, {gpus:0.##} asked (resources.gpu)"
+                        : $"gpus: {_gpus:0.##} of {Gpus} reserved, {gpus:0.##} more asked{(gpus < 1 ? " (a share must fit on one device)" : " (whole devices)")}";
+                    return false;
+                }
+
+                foreach (int d in chosen)
+                {
+                    _gpuUse[d] += GpuPlacement.ShareOn(gpus);
+                }
+
+                devices = chosen;
             }
 
             _cores += cores;
@@ -137,14 +156,27 @@ public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
         }
     }
 
-    /// <summary>Gives back what <see cref="TryReserve"/> took.</summary>
-    public void Release(double cores, long memoryMb, double gpus)
+    /// <summary>Gives back what <see cref="TryReserve(double, long, double, out int[], out string?)"/> took.</summary>
+    public void Release(double cores, long memoryMb, double gpus, IReadOnlyList<int> devices)
     {
         lock (_gate)
         {
             _cores = Math.Max(0, _cores - cores);
             _memoryMb = Math.Max(0, _memoryMb - memoryMb);
             _gpus = Math.Max(0, _gpus - gpus);
+            foreach (int d in devices)
+            {
+                _gpuUse[d] = Math.Max(0, _gpuUse[d] - GpuPlacement.ShareOn(gpus));
+            }
+        }
+    }
+
+    /// <summary>Each device's share in use now (0 free, 1 full).</summary>
+    public double[] GpuUse()
+    {
+        lock (_gate)
+        {
+            return [.. _gpuUse];
         }
     }
 
@@ -155,7 +187,7 @@ public sealed class NodeCapacity(double cores, long memoryMb, double gpus = 0)
         {
             double byCores = cores <= 0 ? int.MaxValue : Math.Floor((Cores - _cores + 1e-9) / cores);
             double byMemory = memoryMb <= 0 ? int.MaxValue : Math.Floor((double)(MemoryMb - _memoryMb) / memoryMb);
-            double byGpus = gpus <= 0 ? int.MaxValue : Math.Floor((Gpus - _gpus + 1e-9) / gpus);
+            double byGpus = gpus <= 0 ? int.MaxValue : GpuPlacement.Room(_gpuUse, gpus);
             return (int)Math.Max(0, Math.Min(Math.Min(byCores, byMemory), Math.Min(byGpus, int.MaxValue)));
         }
     }

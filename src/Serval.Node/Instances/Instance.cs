@@ -65,6 +65,9 @@ public sealed class Instance
     /// <summary>True while it holds a reservation of node capacity.</summary>
     internal bool Reserved { get; set; }
 
+    /// <summary>The node's GPU devices this instance holds (its <c>CUDA_VISIBLE_DEVICES</c>); empty on the CPU.</summary>
+    public IReadOnlyList<int> GpuDevices { get; internal init; } = [];
+
     /// <summary>Counts an invocation in; pair with <see cref="Release"/>.</summary>
     public void Acquire() => Interlocked.Increment(ref _inFlight);
 

@@ -63,19 +63,20 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
     public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
     {
-        if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, config.Gpus, out string? shortOf))
+        if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, config.Gpus, out int[] devices, out string? shortOf))
         {
             throw new InstanceStartException($"this node has no room for another instance ({shortOf})", noRoom: true);
         }
 
-        // A pooled process goes on serving on the socket it was pooled on.
-        PooledProcess? pooled = Pool?.TryTake();
+        // A pooled process goes on serving on the socket it was pooled on. A GPU instance starts
+        // afresh: CUDA_VISIBLE_DEVICES, which gives it its devices, is fixed when a process starts.
+        PooledProcess? pooled = devices.Length == 0 ? Pool?.TryTake() : null;
         if (pooled is not null)
         {
             config = config with { SocketPath = pooled.SocketPath };
         }
 
-        var instance = new Instance(config, _time.GetUtcNow()) { Reserved = true };
+        var instance = new Instance(config, _time.GetUtcNow()) { Reserved = true, GpuDevices = devices };
         _instances[config.InstanceId] = instance;
         try
         {
@@ -196,7 +197,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         }
 
         IRunningProcess process = _launcher.Start(new ProcessStartRequest(
-            _options.DotnetHost, arguments, ProcessEnvironment, config.PackageDirectory, watch.OnStdout, watch.OnStderr));
+            _options.DotnetHost, arguments, EnvironmentFor(instance?.GpuDevices ?? []), config.PackageDirectory, watch.OnStdout, watch.OnStderr));
         if (instance is not null)
         {
             instance.Process = process;
@@ -205,6 +206,12 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         _ = process.Exited.ContinueWith(t => watch.OnExited(t.Result), TaskScheduler.Default);
         return (process, await WaitReadyAsync(process, watch, cancellationToken).ConfigureAwait(false));
     }
+
+    /// <summary>The instance process's variables: <see cref="ProcessEnvironment"/>, and its GPUs (numbered from 0 inside it) when it has any.</summary>
+    internal static IReadOnlyDictionary<string, string> EnvironmentFor(IReadOnlyList<int> gpuDevices) =>
+        gpuDevices.Count == 0
+            ? ProcessEnvironment
+            : new Dictionary<string, string>(ProcessEnvironment) { ["CUDA_VISIBLE_DEVICES"] = string.Join(",", gpuDevices) };
 
     private async Task<ReadyReport> WaitReadyAsync(IRunningProcess process, ReadyWatch watch, CancellationToken cancellationToken)
     {
@@ -303,7 +310,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             if (instance.Reserved)
             {
                 instance.Reserved = false;
-                _capacity.Release(instance.Config.Cores, instance.Config.MemoryLimitMb, instance.Config.Gpus);
+                _capacity.Release(instance.Config.Cores, instance.Config.MemoryLimitMb, instance.Config.Gpus, instance.GpuDevices);
             }
             try
             {

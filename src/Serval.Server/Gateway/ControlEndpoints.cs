@@ -181,6 +181,7 @@ public static class ControlEndpoints
         ageSeconds = Math.Round((now - i.Created).TotalSeconds, 1),
         coldStartMs = Math.Round(i.ColdStartMs, 1),
         inFlight = i.InFlight,
+        gpus = i.GpuDevices,
     };
 
     /// <summary>A plan has no instances to list or scale: its steps' functions have them.</summary>

@@ -58,9 +58,42 @@ public sealed class SupervisorPoolTests : IDisposable
 
         Assert.Null(supervisor.Pool);
         Assert.Equal(InstanceState.Ready, instance.State);
-        Assert.Equal(Path.Combine(_root, "s", "fresh.sock"), instance.Config.SocketPath);
+        Assert.Equal(Path.Combine(_root, "s", "test.sock"), instance.Config.SocketPath);
         Assert.Single(_launcher.Started);
     }
+
+    [Fact]
+    public async Task StartAsync_GpuInstances_StartAfreshOnTheirOwnDevices_AndGiveThemBack()
+    {
+        await using InstanceSupervisor supervisor = Supervisor(poolSize: 1, gpus: 2);
+        supervisor.Pool!.Fill();
+        await Eventually.TrueAsync(() => supervisor.Pool.Waiting == 1, "the pooled process waits");
+
+        Instance half = await supervisor.StartAsync(Config("half", gpus: 0.5), CancellationToken.None);
+        Instance whole = await supervisor.StartAsync(Config("whole", gpus: 1), CancellationToken.None);
+        Instance other = await supervisor.StartAsync(Config("other", gpus: 0.5), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<InstanceStartException>(() => supervisor.StartAsync(Config("more", gpus: 1), CancellationToken.None));
+
+        // Shares pack onto one device, leaving the other whole for the instance that needs it all.
+        Assert.Equal([0], half.GpuDevices);
+        Assert.Equal([1], whole.GpuDevices);
+        Assert.Equal([0], other.GpuDevices);
+        Assert.Contains("gpus: 2 of 2 reserved, 1 more asked", refused.Message);
+        Assert.Equal(1, supervisor.Pool.Waiting); // CUDA_VISIBLE_DEVICES is fixed at a process's start: the pool is not used
+        Assert.Equal("0", Environment(half)["CUDA_VISIBLE_DEVICES"]);
+        Assert.Equal("1", Environment(whole)["CUDA_VISIBLE_DEVICES"]);
+
+        await supervisor.StopAsync(whole, "test");
+        Instance again = await supervisor.StartAsync(Config("again", gpus: 1), CancellationToken.None);
+        Assert.Equal([1], again.GpuDevices);
+
+        Instance cpu = await supervisor.StartAsync(Config("cpu"), CancellationToken.None);
+        Assert.Empty(cpu.GpuDevices);
+        Assert.False(Environment(cpu).ContainsKey("CUDA_VISIBLE_DEVICES"));
+    }
+
+    private IReadOnlyDictionary<string, string> Environment(Instance instance) =>
+        _launcher.Started.Single(p => ReferenceEquals(p, instance.Process)).Request.Environment;
 
     public void Dispose()
     {
@@ -72,7 +105,7 @@ public sealed class SupervisorPoolTests : IDisposable
         Directory.Delete(_root, recursive: true);
     }
 
-    private InstanceSupervisor Supervisor(int poolSize) => new(
+    private InstanceSupervisor Supervisor(int poolSize, int gpus = 0) => new(
         _launcher,
         new NodeOptions
         {
@@ -81,19 +114,23 @@ public sealed class SupervisorPoolTests : IDisposable
             InstanceHostPath = "/opt/serval/serval-instance.dll",
             WarmPoolSize = poolSize,
         },
-        new NodeCapacity(4, 8192),
+        new NodeCapacity(4, 8192, gpus),
         TimeProvider.System,
         NullLogger<InstanceSupervisor>.Instance);
 
-    private InstanceConfig Config() => new()
+    private InstanceConfig Config(string id = "test", double gpus = 0) => new()
     {
         Function = "f",
         Version = 1,
-        InstanceId = "f-v1-test",
+        InstanceId = $"f-v1-{id}",
         Runtime = RuntimeKind.Onnx,
         PackageDirectory = _root,
-        SocketPath = Path.Combine(_root, "s", "fresh.sock"),
+        SocketPath = Path.Combine(_root, "s", $"{id}.sock"),
         Model = "m.onnx",
+        Cores = 0.25,
+        MemoryLimitMb = 256,
+        Gpu = gpus > 0,
+        Gpus = gpus,
     };
 
     /// <summary>What a fresh instance does, as far as the supervisor can see: listen on the config's socket, then print the ready line.</summary>

@@ -9,7 +9,7 @@ namespace Serval.Server.Tests.Plans;
 /// </summary>
 public sealed class GpuPlacementTests
 {
-    private static async Task<T> OnServerAsync<T>(double gpus, Func<ServerFixture, Task<T>> test)
+    private static async Task<T> OnServerAsync<T>(int gpus, Func<ServerFixture, Task<T>> test)
     {
         var server = new ServerFixture(configure: o => o with { NodeCapacity = new NodeCapacity(ServerFixture.Cores, 64 << 10, gpus) });
         await server.InitializeAsync();
