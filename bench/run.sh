@@ -10,7 +10,7 @@ if [[ " $* " =~ " throughput " || " $* " =~ " all " ]] && [[ ! -d "$ROOT/.deps/n
   # --ignore-scripts: its install script downloads GPU binaries the peer does not use.
   npm install --prefix "$ROOT/.deps" --ignore-scripts --no-audit --no-fund --loglevel=error "onnxruntime-node@$version" >/dev/null
 fi
-for p in src/Serval.Server/Serval.Server.csproj src/Serval.Cli/Serval.Cli.csproj tests/Serval.Instance.TestHandlers/Serval.Instance.TestHandlers.csproj bench/Serval.Bench/Serval.Bench.csproj; do
+for p in src/Serval.Server/Serval.Server.csproj src/Serval.Cli/Serval.Cli.csproj tests/Serval.Instance.TestHandlers/Serval.Instance.TestHandlers.csproj bench/Serval.Bench/Serval.Bench.csproj bench/peers/aspnet-ort/AspNetOrtPeer.csproj; do
   dotnet build "$ROOT/$p" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
 done
 exec dotnet "$ROOT/bench/Serval.Bench/bin/Release/net10.0/Serval.Bench.dll" "$@"

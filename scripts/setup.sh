@@ -31,7 +31,7 @@ if [[ -n "${SERVAL_ORT_LIB:-}" && ! -f "$SERVAL_ORT_LIB" ]]; then fail "SERVAL_O
 # .deps/ort-gpu/, where the instance host looks for them (see src/Serval.Onnx/OrtLibrary.cs).
 if [[ "${SERVAL_ORT_GPU:-}" == "1" ]] || compgen -G "/dev/nvidia[0-9]*" >/dev/null; then
   if [[ ! -f "$DEPS/ort-gpu/libonnxruntime_providers_cuda.so" ]]; then
-    echo "serval setup: an NVIDIA GPU is present: restoring Microsoft.ML.OnnxRuntime.Gpu.Linux $ORT_VERSION into .deps/ort-gpu/"
+    echo "serval setup: restoring the CUDA build, Microsoft.ML.OnnxRuntime.Gpu.Linux $ORT_VERSION into .deps/ort-gpu/"
     restore="$DEPS/ort-gpu-restore"
     mkdir -p "$restore" "$DEPS/ort-gpu"
     cat > "$restore/restore.csproj" <<CSPROJ

@@ -4,46 +4,87 @@ namespace Serval.Bench;
 
 /// <summary>
 /// Throughput at a fixed number of closed-loop clients: Serval's <c>/fn/{name}</c> (one instance,
-/// concurrency 4, 1 intra-op thread per run) against the hand-written Node.js peer
-/// (<c>bench/peers/node-ort/server.js</c>: onnxruntime-node, 1 intra-op thread, runs on libuv's 4
-/// worker threads). Same model, same input, same machine, measured back to back, twice each.
+/// concurrency 4, 1 intra-op thread per run) against two peers a team would write by hand, each
+/// serving the same raw-tensor contract in-process with 1 intra-op thread: an ASP.NET Core minimal
+/// API on the official ONNX Runtime package (<c>bench/peers/aspnet-ort</c>) and a Node.js server on
+/// onnxruntime-node (<c>bench/peers/node-ort</c>). Same model, input and machine, measured in turns
+/// (Serval, peers, peers, Serval) so drift on a shared machine falls on all alike.
 /// </summary>
 public static class Throughput
 {
-    /// <summary>Runs both and prints the ratio Serval/peer.</summary>
-    public static async Task<double> RunAsync(Platform platform, string model, long[] shape, int clients, TimeSpan duration)
+    private sealed record Peer(string Name, ProcessStartInfo Start);
+
+    /// <summary>Runs all three and prints Serval's ratio to each peer.</summary>
+    public static async Task RunAsync(Platform platform, string model, long[] shape, int clients, TimeSpan duration)
     {
         await platform.DeployAsync("tput", model, "instances: { concurrency: 4 }");
         var payload = new Payload(shape);
-        int port = Platform.FreePort();
-        var peerInfo = new ProcessStartInfo("node") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string a in new[] { Path.Combine(Repo.Root, "bench/peers/node-ort/server.js"), model, port.ToString(), "1" })
-        {
-            peerInfo.ArgumentList.Add(a);
-        }
+        Peer[] peers =
+        [
+            new("ASP.NET Core peer", Command("dotnet", Path.Combine(Repo.Root, "bench/peers/aspnet-ort/bin/Release/net10.0/AspNetOrtPeer.dll"))),
+            new("Node.js peer", Command("node", Path.Combine(Repo.Root, "bench/peers/node-ort/server.js"))),
+        ];
 
-        using Process peer = Process.Start(peerInfo)!;
+        var processes = new List<Process>();
         try
         {
-            await peer.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            using var peerClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var clientsOf = new List<HttpClient>();
+            foreach (Peer peer in peers)
+            {
+                int port = Platform.FreePort();
+                peer.Start.ArgumentList.Add(model);
+                peer.Start.ArgumentList.Add(port.ToString());
+                peer.Start.ArgumentList.Add("1");
+                Process process = Process.Start(peer.Start)!;
+                processes.Add(process);
+                await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+                clientsOf.Add(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+            }
+
             Func<HttpRequestMessage> serval = () => payload.Request("/fn/tput");
-            Func<HttpRequestMessage> node = () => payload.Request("/", "X-Shape");
+            Func<HttpRequestMessage> raw = () => payload.Request("/", "X-Shape");
             await LoadAsync(platform.Client, serval, clients, TimeSpan.FromSeconds(2));
-            await LoadAsync(peerClient, node, clients, TimeSpan.FromSeconds(2));
+            foreach (HttpClient client in clientsOf)
+            {
+                await LoadAsync(client, raw, clients, TimeSpan.FromSeconds(2));
+            }
+
             double s1 = await LoadAsync(platform.Client, serval, clients, duration);
-            double p1 = await LoadAsync(peerClient, node, clients, duration);
-            double p2 = await LoadAsync(peerClient, node, clients, duration);
+            double[] first = new double[peers.Length], second = new double[peers.Length];
+            for (int i = 0; i < peers.Length; i++)
+            {
+                first[i] = await LoadAsync(clientsOf[i], raw, clients, duration);
+            }
+
+            for (int i = peers.Length - 1; i >= 0; i--)
+            {
+                second[i] = await LoadAsync(clientsOf[i], raw, clients, duration);
+            }
+
             double s2 = await LoadAsync(platform.Client, serval, clients, duration);
-            double servalRate = (s1 + s2) / 2, peerRate = (p1 + p2) / 2;
-            Console.WriteLine($"throughput {clients} clients [{string.Join(",", shape)}]: Serval {servalRate:0.0} req/s ({s1:0.0}, {s2:0.0}); Node.js peer {peerRate:0.0} req/s ({p1:0.0}, {p2:0.0})");
-            Console.WriteLine($"throughput: ratio Serval/peer = {servalRate / peerRate:0.000}");
-            return servalRate / peerRate;
+            double servalRate = (s1 + s2) / 2;
+            Console.WriteLine($"throughput {clients} clients [{string.Join(",", shape)}]: Serval {servalRate:0.0} req/s ({s1:0.0}, {s2:0.0})");
+            for (int i = 0; i < peers.Length; i++)
+            {
+                double rate = (first[i] + second[i]) / 2;
+                Console.WriteLine($"throughput: {peers[i].Name} {rate:0.0} req/s ({first[i]:0.0}, {second[i]:0.0}); ratio Serval/{peers[i].Name} = {servalRate / rate:0.000}");
+            }
         }
         finally
         {
-            peer.Kill();
+            foreach (Process process in processes)
+            {
+                process.Kill();
+                process.Dispose();
+            }
         }
+    }
+
+    private static ProcessStartInfo Command(string file, string script)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, UseShellExecute = false };
+        info.ArgumentList.Add(script);
+        return info;
     }
 
     private static async Task<double> LoadAsync(HttpClient client, Func<HttpRequestMessage> make, int clients, TimeSpan duration)
