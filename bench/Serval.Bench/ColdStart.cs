@@ -51,6 +51,9 @@ public static class ColdStart
         var payload = new Payload(shape);
         var floor = new List<double>();
         var cold = new List<double>();
+        var create = new List<double>();
+        var firstRun = new List<double>();
+        var parts = new List<(double Ready, double Load, double Warmup)>();
         var input = new NamedTensor[] { new("x", Tensor.From<float>(payload.Values, shape)) };
         for (int round = 0; round < rounds; round++)
         {
@@ -59,9 +62,14 @@ public static class ColdStart
             await Task.Delay(Settle);
             long t = Stopwatch.GetTimestamp();
             using (var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = 1 }))
-            using (session.RunRaw(input))
             {
-                floor.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                double created = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                using (session.RunRaw(input))
+                {
+                    floor.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                    create.Add(created);
+                    firstRun.Add(floor[^1] - created);
+                }
             }
 
             using HttpRequestMessage request = payload.Request($"/fn/{name}");
@@ -74,6 +82,14 @@ public static class ColdStart
                 throw new InvalidOperationException($"round {round} of {label} was not a successful cold start");
             }
 
+            // What the instance says its start cost: from assignment (or process start) to ready, of
+            // which the session's creation and the warm-up run.
+            using (var listing = System.Text.Json.JsonDocument.Parse(await platform.Client.GetStringAsync($"/v1/functions/{name}/instances")))
+            {
+                var startup = listing.RootElement[0].GetProperty("startup");
+                parts.Add((startup.GetProperty("readyMs").GetDouble(), startup.GetProperty("loadMs").GetDouble(), startup.GetProperty("warmupMs").GetDouble()));
+            }
+
             using var _ = await platform.Client.DeleteAsync($"/v1/functions/{name}");
         }
 
@@ -81,6 +97,13 @@ public static class ColdStart
         Console.WriteLine($"cold start {label} [{string.Join(",", shape)}]: in-process floor {Stats.Describe(floor)}");
         Console.WriteLine($"cold start {label} [{string.Join(",", shape)}]: Serval          {Stats.Describe(cold)}");
         Console.WriteLine($"cold start {label}: p50 ratio Serval/floor = {ratio:0.00}");
+        double ready = Stats.Percentile(parts.Select(p => p.Ready).ToList(), 50);
+        double load = Stats.Percentile(parts.Select(p => p.Load).ToList(), 50);
+        double warmup = Stats.Percentile(parts.Select(p => p.Warmup).ToList(), 50);
+        Console.WriteLine(
+            $"cold start {label}: where it goes (p50): assign → ready {ready:0.0} ms = session create {load:0.0} ms (in-process {Stats.Percentile(create, 50):0.0} ms) " +
+            $"+ warm-up run {warmup:0.0} ms + the rest of the start {ready - load - warmup:0.0} ms; " +
+            $"the request around it {Stats.Percentile(cold, 50) - ready:0.0} ms (in-process first run {Stats.Percentile(firstRun, 50):0.0} ms)");
         return $"| {configuration} | {label} `[{string.Join(",", shape)}]` | {Stats.Percentile(floor, 50):0} ms ({Stats.Percentile(floor, 95):0} ms) " +
             $"| {Stats.Percentile(cold, 50):0} ms ({Stats.Percentile(cold, 95):0} ms) | {ratio:0.00} |";
     }

@@ -180,6 +180,7 @@ public static class ControlEndpoints
         ready = i.ReadyAt,
         ageSeconds = Math.Round((now - i.Created).TotalSeconds, 1),
         coldStartMs = Math.Round(i.ColdStartMs, 1),
+        startup = i.Report is { } report ? new { pooled = report.Pooled, readyMs = Math.Round(report.StartMs, 1), loadMs = Math.Round(report.LoadMs, 1), warmupMs = Math.Round(report.WarmupMs, 1) } : null,
         inFlight = i.InFlight,
         gpus = i.GpuDevices,
     };
