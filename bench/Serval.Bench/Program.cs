@@ -1,9 +1,20 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+if (which is "decode" or "all")
+{
+    // In-process, no platform: Skia against the managed decoders it replaced (bench/Serval.Bench/OldDecoders).
+    DecodeBench.Run(rounds: quick ? 5 : 30);
+}
+
+if (which is "decode")
+{
+    return 0;
+}
+
 if (which is "coldstart" or "all")
 {
     // Each configuration starts its own platform (see ColdStart.Configurations).

@@ -7,7 +7,7 @@ using Serval.Sdk;
 namespace Serval.Examples.Fanout;
 
 /// <summary>
-/// The plan's first step: the page (PNG or JPEG bytes as the body) → overlapping strips the width of
+/// The plan's first step: the page (PNG, JPEG or WebP bytes as the body) → overlapping strips the width of
 /// the page (<see cref="PageChunks"/>), each an item of the answer's list (<see cref="CropCodec"/>),
 /// with their places as metadata. <c>FANOUT_CHUNK</c> (default 1000 rows) and <c>FANOUT_OVERLAP</c>
 /// (default 120) in the function's <c>env</c> set the cut.
@@ -27,7 +27,7 @@ public sealed class SplitHandler : IFunctionHandler
         }
         catch (ImageFormatException e)
         {
-            return ValueTask.FromResult(FunctionResponse.BadRequest($"the body is not a page to split: {e.Message} (send the PNG or JPEG bytes as the body)"));
+            return ValueTask.FromResult(FunctionResponse.BadRequest($"the body is not a page to split: {e.Message} (send the PNG, JPEG or WebP bytes as the body)"));
         }
 
         List<Chunk> chunks = PageChunks.Cut(page.Height, _chunk, _overlap);

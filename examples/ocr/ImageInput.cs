@@ -70,10 +70,10 @@ public sealed class ImageInput
         }
         catch (JsonException e)
         {
-            throw new BadImageException($"the body is not JSON ({e.Message}): send {{\"jsonData\": \"<base64 of a PNG or JPEG, or its URL>\"}}");
+            throw new BadImageException($"the body is not JSON ({e.Message}): send {{\"jsonData\": \"<base64 of a PNG, JPEG or WebP, or its URL>\"}}");
         }
 
-        throw new BadImageException("the body has no string field 'jsonData': send {\"jsonData\": \"<base64 of a PNG or JPEG, or its URL>\"}");
+        throw new BadImageException("the body has no string field 'jsonData': send {\"jsonData\": \"<base64 of a PNG, JPEG or WebP, or its URL>\"}");
     }
 
     private static byte[] Base64(string data)

@@ -1,31 +1,35 @@
-using System.Buffers.Binary;
-using Serval.Imaging.Jpeg;
-using Serval.Imaging.Png;
+using System.Buffers;
+using Serval.Imaging.Containers;
+using Serval.Imaging.Exif;
+using SkiaSharp;
 
 namespace Serval.Imaging;
 
 /// <summary>
-/// Decodes PNG and JPEG images into <see cref="RgbImage"/>, in managed code. The format is found
-/// from the data's first bytes, not from a file name or content type.
+/// Decodes PNG, JPEG and WebP images into <see cref="RgbImage"/> with Skia's codecs (libpng,
+/// libjpeg-turbo, libwebp through SkiaSharp). The format is found from the data's first bytes, not from
+/// a file name or content type; other formats Skia knows (GIF, BMP…) are refused.
 /// </summary>
 /// <remarks>
-/// PNG: every colour type and bit depth, interlaced or not. Transparency is composited over white,
-/// as a page is white under a transparent scan; 16-bit samples are rounded to 8 bits (v / 257).
-/// JPEG: baseline, extended and progressive Huffman-coded, greyscale, YCbCr or RGB, 8-bit; the pixels
-/// are the same as libjpeg-turbo's with its default settings. Not supported (a clear error):
-/// CMYK, 12-bit, arithmetic-coded, lossless and hierarchical JPEG.
-/// The EXIF orientation (JPEG APP1, PNG eXIf; tag 0x0112, which phones write) is applied, so the
-/// picture comes out upright as a viewer shows it.
+/// Before Skia sees the data, a walk over its container (PNG chunks, JPEG markers, WebP's RIFF
+/// chunks; no pixel is decoded) refuses damage with a message naming the chunk or segment and the
+/// byte, as Skia's codecs only say what kind of failure they met. The size is read from the header
+/// (<c>SKCodec.Info</c>) and checked against <see cref="ImageLimits"/> before any pixel is decoded.
+/// The samples are used as stored, without colour management (no ICC profile, gAMA or cHRM is
+/// applied). Transparency is composited over white, as a page is white under a transparent scan;
+/// 16-bit PNG samples are reduced to 8 bits by Skia (within 1 of round(v / 257)); an animated WebP
+/// gives its first frame. The EXIF orientation (JPEG APP1, PNG eXIf, WebP EXIF; tag 0x0112, which
+/// phones write) is applied, so the picture comes out upright as a viewer shows it.
 /// </remarks>
 public static class ImageDecoder
 {
     /// <summary>Decodes <paramref name="data"/> with <see cref="ImageLimits.Default"/>.</summary>
-    /// <exception cref="ImageFormatException">The data is not a PNG or JPEG image this decoder supports; the message says why.</exception>
+    /// <exception cref="ImageFormatException">The data is not a PNG, JPEG or WebP image that decodes; the message says why.</exception>
     public static RgbImage Decode(ReadOnlySpan<byte> data) => Decode(data, ImageLimits.Default);
 
-    /// <summary>Decodes <paramref name="data"/>, a PNG or JPEG image, into 8-bit RGB.</summary>
+    /// <summary>Decodes <paramref name="data"/>, a PNG, JPEG or WebP image, into 8-bit RGB.</summary>
     /// <exception cref="ImageTooLargeException">The header declares more pixels than <paramref name="limits"/> allow.</exception>
-    /// <exception cref="ImageFormatException">The data is not a PNG or JPEG image this decoder supports; the message says why.</exception>
+    /// <exception cref="ImageFormatException">The data is not a PNG, JPEG or WebP image that decodes; the message says why.</exception>
     public static RgbImage Decode(ReadOnlySpan<byte> data, ImageLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
@@ -35,71 +39,104 @@ public static class ImageDecoder
             throw new ImageFormatException("the image data is empty (0 bytes)");
         }
 
-        if (data.StartsWith(PngDecoder.Signature))
+        EncodedFormat format = EncodedFormats.Identify(data);
+        ContainerFacts facts = format switch
         {
-            return PngDecoder.Decode(data, limits);
-        }
-
-        if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
-        {
-            return JpegDecoder.Decode(data, limits);
-        }
-
-        if (data.Length < PngDecoder.Signature.Length && PngDecoder.Signature.StartsWith(data))
-        {
-            throw new ImageFormatException($"the PNG image is truncated: it is {data.Length} bytes, shorter than the 8-byte PNG signature");
-        }
-
-        if (data.Length < 3 && data[0] == 0xFF && (data.Length == 1 || data[1] == 0xD8))
-        {
-            throw new ImageFormatException($"the JPEG image is truncated: it is {data.Length} bytes");
-        }
-
-        string? other = OtherFormat(data);
-        if (other != null)
-        {
-            throw new ImageFormatException($"the data is a {other} image, which is not supported (only PNG and JPEG are)");
-        }
-
-        throw new ImageFormatException($"the data is not a PNG or JPEG image (it starts with {Hex(data[..Math.Min(4, data.Length)])})");
+            EncodedFormat.Png => PngContainer.Check(data),
+            EncodedFormat.Jpeg => JpegContainer.Check(data),
+            _ => WebPContainer.Check(data),
+        };
+        RgbImage image = SkiaDecode(data, format, facts, limits);
+        return ExifOrientation.Apply(image, facts.Orientation);
     }
 
-    /// <summary>Names a few image formats people send by mistake, from their signature.</summary>
-    private static string? OtherFormat(ReadOnlySpan<byte> data)
+    private static RgbImage SkiaDecode(ReadOnlySpan<byte> data, EncodedFormat format, ContainerFacts facts, ImageLimits limits)
     {
-        if (data.StartsWith("GIF8"u8))
+        string name = format.Name();
+        using SKData copy = SKData.CreateCopy(data);
+        // The codec owns the stream; reading the header decodes no pixel.
+        using SKCodec? codec = SKCodec.Create(new SKMemoryStream(copy), out SKCodecResult opened);
+        if (codec is null)
         {
-            return "GIF";
+            throw new ImageFormatException(opened == SKCodecResult.IncompleteInput
+                ? $"the {name} image is truncated: its {data.Length} bytes end inside its header"
+                : $"the {name} image is damaged: its header cannot be read ({Describe(opened)})");
         }
 
-        if (data.Length >= 12 && data.StartsWith("RIFF"u8) && data[8..12].SequenceEqual("WEBP"u8))
+        SKImageInfo header = codec.Info;
+        if (header.Width <= 0 || header.Height <= 0)
         {
-            return "WebP";
+            throw new ImageFormatException($"the {name} image is damaged: its header says it is {header.Width}×{header.Height} pixels");
         }
 
-        if (data.StartsWith("II*\0"u8) || data.StartsWith("MM\0*"u8))
+        ImageTooLargeException.ThrowIfOver(name, header.Width, header.Height, limits);
+        if (facts.Shortfall is { } shortfall)
         {
-            return "TIFF";
+            throw new ImageFormatException(shortfall); // after the size: over the limit is the clearer error
         }
 
-        if (data.Length >= 12 && data[4..8].SequenceEqual("ftyp"u8))
+        // Unpremultiplied RGBA, 4 bytes a pixel, and no colour space: the stored samples, not converted.
+        var info = new SKImageInfo(header.Width, header.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul, colorspace: null);
+        byte[] rgba = ArrayPool<byte>.Shared.Rent(info.BytesSize);
+        try
         {
-            ReadOnlySpan<byte> brand = data[8..12];
-            return brand.SequenceEqual("avif"u8) ? "AVIF" : brand.StartsWith("he"u8) || brand.StartsWith("mif"u8) ? "HEIF/HEIC" : null;
-        }
+            SKCodecResult result = codec.GetPixels(info, rgba);
+            if (result != SKCodecResult.Success)
+            {
+                // Skia says what kind of failure, not where; for PNG, whose chunks were all there and
+                // intact, a second look at the compressed rows says which row or what went wrong.
+                throw new ImageFormatException((format == EncodedFormat.Png ? PngContainer.Diagnose(data) : null) ?? Failure(name, result, data.Length, header));
+            }
 
-        // BMP: "BM", then the size of the header that follows the 14-byte file header.
-        return data.Length >= 18 && data.StartsWith("BM"u8) && BinaryPrimitives.ReadUInt32LittleEndian(data[14..]) is 12 or 40 or 52 or 56 or 108 or 124 ? "BMP" : null;
+            var image = new RgbImage(header.Width, header.Height);
+            OverWhite(rgba.AsSpan(0, info.BytesSize), image.Pixels);
+            return image;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rgba);
+        }
     }
 
-    private static string Hex(ReadOnlySpan<byte> bytes)
+    /// <summary>RGBA to RGB, each sample composited over white and rounded: (100, alpha 128) → 178; opaque pixels are copied.</summary>
+    private static void OverWhite(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
-        var text = new System.Text.StringBuilder();
-        foreach (byte b in bytes)
+        for (int s = 0, t = 0; s < rgba.Length; s += 4, t += 3)
         {
-            text.Append(text.Length > 0 ? " " : "").Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            int a = rgba[s + 3];
+            if (a == 255)
+            {
+                rgb[t] = rgba[s];
+                rgb[t + 1] = rgba[s + 1];
+                rgb[t + 2] = rgba[s + 2];
+            }
+            else
+            {
+                int white = 255 * (255 - a);
+                rgb[t] = (byte)(((rgba[s] * a) + white + 127) / 255);
+                rgb[t + 1] = (byte)(((rgba[s + 1] * a) + white + 127) / 255);
+                rgb[t + 2] = (byte)(((rgba[s + 2] * a) + white + 127) / 255);
+            }
         }
-
-        return text.ToString();
     }
+
+    /// <summary>The message for a decode that did not succeed: Skia's codecs say what kind of failure, not where.</summary>
+    private static string Failure(string name, SKCodecResult result, int length, SKImageInfo header) => result switch
+    {
+        SKCodecResult.IncompleteInput =>
+            $"the {name} image is truncated: its {length} bytes end before the last row of its {header.Width}×{header.Height} pixels",
+        SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput =>
+            $"the {name} image is damaged: its {header.Width}×{header.Height} pixel data cannot be decoded ({Describe(result)})",
+        _ => $"the {name} image cannot be decoded: {Describe(result)}",
+    };
+
+    private static string Describe(SKCodecResult result) => result switch
+    {
+        SKCodecResult.IncompleteInput => "the data ends early",
+        SKCodecResult.ErrorInInput => "an error in the data",
+        SKCodecResult.InvalidInput => "the data is not valid",
+        SKCodecResult.Unimplemented => "it uses a feature the decoder does not support",
+        SKCodecResult.InvalidConversion => "its pixels cannot be converted to 8-bit RGB",
+        _ => $"Skia's codec answered {result}",
+    };
 }

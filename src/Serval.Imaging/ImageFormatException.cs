@@ -1,8 +1,8 @@
 namespace Serval.Imaging;
 
 /// <summary>
-/// The bytes given to <see cref="ImageDecoder"/> are not an image it can decode: not PNG or JPEG,
-/// damaged, truncated, or a kind of PNG or JPEG that is not supported. The message says which.
+/// The bytes given to <see cref="ImageDecoder"/> are not an image it can decode: not PNG, JPEG or
+/// WebP, damaged, truncated, or using a feature the decoder does not support. The message says which.
 /// </summary>
 public class ImageFormatException : Exception
 {

@@ -27,8 +27,9 @@ public sealed class ImageTooLargeException : ImageFormatException
     /// <summary>Throws when a <paramref name="width"/> × <paramref name="height"/> image is over the limit.</summary>
     internal static void ThrowIfOver(string format, long width, long height, ImageLimits limits)
     {
-        // A .NET array holds at most Array.MaxLength bytes, 3 per RGB pixel, whatever the limit says.
-        long max = Math.Min(limits.MaxPixels, Array.MaxLength / 3);
+        // A .NET array holds at most Array.MaxLength bytes, and Skia decodes 4 per pixel (RGBA) before
+        // the RGB copy, whatever the limit says: at most 536 870 911 pixels.
+        long max = Math.Min(limits.MaxPixels, Array.MaxLength / 4);
         if (width * height > max)
         {
             throw new ImageTooLargeException(format, width, height, max);

@@ -15,7 +15,7 @@ public class ImageDecoderTests
     {
         var error = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode("{\"jsonData\": 1}"u8));
 
-        Assert.Equal("the data is not a PNG or JPEG image (it starts with 7B 22 6A 73)", error.Message);
+        Assert.Equal("the data is not a PNG, JPEG or WebP image (it starts with 7B 22 6A 73)", error.Message);
     }
 
     [Fact]
@@ -23,12 +23,12 @@ public class ImageDecoderTests
     {
         var error = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode([0x42]));
 
-        Assert.Equal("the data is not a PNG or JPEG image (it starts with 42)", error.Message);
+        Assert.Equal("the data is not a PNG, JPEG or WebP image (it starts with 42)", error.Message);
     }
 
     [Theory]
     [InlineData("GIF89a\u0001\u0000\u0001\u0000", "GIF")]
-    [InlineData("RIFF\u0010\u0000\u0000\u0000WEBPVP8 ", "WebP")]
+    [InlineData("BM\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0028\u0000\u0000\u0000", "BMP")]
     [InlineData("\u0000\u0000\u0000\u0018ftypheic\u0000\u0000", "HEIF/HEIC")]
     [InlineData("II*\u0000\u0008\u0000", "TIFF")]
     public void Decode_OtherImageFormat_NamesIt(string start, string format)
@@ -37,7 +37,7 @@ public class ImageDecoderTests
 
         var error = Assert.Throws<ImageFormatException>(() => ImageDecoder.Decode(data));
 
-        Assert.Equal($"the data is a {format} image, which is not supported (only PNG and JPEG are)", error.Message);
+        Assert.Equal($"the data is a {format} image, which is not supported (only PNG, JPEG and WebP are)", error.Message);
     }
 
     [Fact]

@@ -9,6 +9,12 @@ namespace Serval.Instance.Loading;
 /// <c>FunctionContext</c>, <c>Tensor</c>, <c>InferenceSession</c> and <c>ILogger</c> are the same types on both
 /// sides. Not collectible: an instance runs one version for its whole life.
 /// </summary>
+/// <remarks>
+/// The bindings of native libraries (ONNX Runtime, SkiaSharp) come from the host too: their native
+/// library is then found through the host's <c>deps.json</c> in the host's folder, the version the
+/// host was tested with, once per process, whatever RID folders the package holds. A handler built
+/// against another version of one gets the host's.
+/// </remarks>
 internal sealed class FunctionLoadContext : AssemblyLoadContext
 {
     /// <summary>Assemblies always taken from the host, whatever copy the package ships.</summary>
@@ -18,6 +24,7 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
         "Serval.Core",
         "Serval.Onnx",
         "Microsoft.ML.OnnxRuntime",
+        "SkiaSharp",
         "Microsoft.Extensions.Logging.Abstractions",
     };
 
@@ -53,7 +60,17 @@ internal sealed class FunctionLoadContext : AssemblyLoadContext
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {
-        string? path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName);
+        // As for assemblies: what the resolver cannot place is looked for in the package's own
+        // runtimes/<rid>/native folder and beside the entry ("libfoo.so" for "foo" or "libfoo").
+        string? path = _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) ?? NativeInPackage(unmanagedDllName);
         return path is null ? IntPtr.Zero : LoadUnmanagedDllFromPath(path);
+    }
+
+    private string? NativeInPackage(string name)
+    {
+        string file = name.EndsWith(".so", StringComparison.Ordinal) || name.Contains(".so.", StringComparison.Ordinal) ? name
+            : (name.StartsWith("lib", StringComparison.Ordinal) ? name : "lib" + name) + ".so";
+        string native = Path.Combine(_directory, "runtimes", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "native", file);
+        return File.Exists(native) ? native : Beside(file);
     }
 }

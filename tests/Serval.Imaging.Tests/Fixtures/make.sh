@@ -119,8 +119,11 @@ for o in 3:MM 5:II 6:MM 8:II; do
   { printf '\xff\xd8'; exif "${o%:*}" "${o#*:}"; tail -c +3 jpeg-420-odd.jpg; } > "jpeg-exif${o%:*}.jpg"
   jppm "jpeg-exif${o%:*}.jpg"
 done
-# Unsupported kinds (no expected pixels): CMYK, arithmetic coding.
+# Kinds the old managed decoder refused (hence the names), which Skia decodes: CMYK (ImageMagick's
+# conversion to RGB beside it: Skia's is the same) and arithmetic coding (the pixels of
+# jpeg-420-2x2, whose coefficients it re-codes).
 convert src-rose.png -resize '8x8!' -colorspace CMYK -strip unsupported-cmyk.jpg
+convert unsupported-cmyk.jpg unsupported-cmyk.ppm
 jpegtran -arithmetic -outfile unsupported-arithmetic.jpg jpeg-420-2x2.jpg
 
 rm -f src-*.png src-scans.txt

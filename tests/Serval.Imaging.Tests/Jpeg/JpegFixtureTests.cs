@@ -41,6 +41,19 @@ public class JpegFixtureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decode_ArithmeticCoding_SameAsItsHuffmanSource()
+    {
+        // Fixtures/make.sh: jpegtran -arithmetic of jpeg-420-2x2.jpg, a lossless re-coding of the same coefficients.
+        Pixels.AssertEqual(Fixture.Expected("jpeg-420-2x2.jpg"), ImageDecoder.Decode(Fixture.Bytes("unsupported-arithmetic.jpg")));
+    }
+
+    [Fact]
+    public void Decode_Cmyk_SameAsImageMagick()
+    {
+        Pixels.AssertEqual(Fixture.Expected("unsupported-cmyk.jpg"), ImageDecoder.Decode(Fixture.Bytes("unsupported-cmyk.jpg")));
+    }
+
+    [Fact]
     public void Fixtures_CoverEveryJpegFileInTheFolder()
     {
         string[] files = [.. Directory.GetFiles(Fixture.Folder, "jpeg-*.jpg").Select(Path.GetFileName).Order()!];

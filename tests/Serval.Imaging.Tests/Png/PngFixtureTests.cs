@@ -15,13 +15,26 @@ public class PngFixtureTests
 
     public static TheoryData<string> Fixtures => new(Names);
 
+    /// <summary>
+    /// 8-bit and smaller samples exactly; 16-bit ones within 1 (within 2 with alpha, composited after the
+    /// reduction), as Skia reduces them to 8 bits with its own arithmetic where ImageMagick (and the .ppm)
+    /// rounds v / 257 and composites at 16 bits.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Decode_Fixture_MatchesImageMagickExactly(string name)
+    public void Decode_Fixture_MatchesImageMagick(string name)
     {
         RgbImage image = ImageDecoder.Decode(Fixture.Bytes(name));
 
-        Pixels.AssertEqual(Fixture.Expected(name), image);
+        if (name.Contains("16", StringComparison.Ordinal))
+        {
+            (double mean, int max) = Pixels.Difference(Fixture.Expected(name), image);
+            Assert.True(max <= (name.Contains("alpha", StringComparison.Ordinal) || name.Contains("rgba", StringComparison.Ordinal) ? 2 : 1) && mean < 0.5, $"{name}: mean {mean:F3}, max {max}");
+        }
+        else
+        {
+            Pixels.AssertEqual(Fixture.Expected(name), image);
+        }
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public sealed class OcrServiceTests(OcrServiceFixture fixture, ITestOutputHelper
     [InlineData("notjson", "the body is not JSON")]
     [InlineData("{\"data\": \"x\"}", "no string field 'jsonData'")]
     [InlineData("{\"jsonData\": \"%%%\"}", "neither base64 nor an http(s) URL")]
-    [InlineData("{\"jsonData\": \"aGVsbG8gd29ybGQ=\"}", "not a PNG or JPEG image")]
+    [InlineData("{\"jsonData\": \"aGVsbG8gd29ybGQ=\"}", "not a PNG, JPEG or WebP image")]
     [InlineData("{\"jsonData\": \"ftp://127.0.0.1/a.png\"}", "neither base64 nor an http(s) URL")]
     [InlineData("{\"jsonData\": \"https://example.com/a.png\"}", "host 'example.com' is not allowed")]
     [InlineData("{\"jsonData\": \"http://127.0.0.1:1/a.png\"}", "fetching http://127.0.0.1:1/a.png failed")]

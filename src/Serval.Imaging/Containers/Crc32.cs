@@ -1,4 +1,4 @@
-namespace Serval.Imaging.Png;
+namespace Serval.Imaging.Containers;
 
 /// <summary>The CRC-32 of PNG chunks (ISO 3309, polynomial 0xEDB88320, as zlib's crc32).</summary>
 internal static class Crc32

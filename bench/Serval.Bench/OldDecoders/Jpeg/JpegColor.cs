@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>How a JPEG's three components map to RGB.</summary>
 internal enum JpegColorSpace

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.IO.Compression;
+using Serval.Imaging;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Bench.OldDecoders.Png;
 
 /// <summary>
 /// Inflates the concatenated IDAT data row by row, undoes each row's filter and hands the row to a

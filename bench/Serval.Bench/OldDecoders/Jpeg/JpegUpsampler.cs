@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// Produces one full-resolution row of a component, upsampling subsampled chroma as libjpeg-turbo

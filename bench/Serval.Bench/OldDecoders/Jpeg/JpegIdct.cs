@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// The 8×8 inverse DCT of libjpeg's "islow" method (jidctint.c, the default of libjpeg-turbo and so

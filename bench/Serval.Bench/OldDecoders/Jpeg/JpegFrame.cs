@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>The frame header (SOF0/1/2): size, components and their layout in MCUs.</summary>
 internal sealed class JpegFrame
@@ -95,7 +97,7 @@ internal sealed class JpegFrame
             components[i] = new JpegComponent(c[0], h, v, c[2]);
         }
 
-        ImageTooLargeException.ThrowIfOver("JPEG", width, height, limits);
+        OldLimits.ThrowIfOver("JPEG", width, height, limits);
         var frame = new JpegFrame(width, height, marker == 0xC2, components);
         foreach (JpegComponent c in components)
         {

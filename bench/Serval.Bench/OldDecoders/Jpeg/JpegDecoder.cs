@@ -1,6 +1,7 @@
+using Serval.Imaging;
 using Serval.Imaging.Exif;
 
-namespace Serval.Imaging.Jpeg;
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// Decodes JPEG (ITU T.81) with Huffman coding: baseline and extended sequential (SOF0, SOF1) and

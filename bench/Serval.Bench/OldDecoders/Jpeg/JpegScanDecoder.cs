@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// Decodes one scan's entropy-coded data. A baseline block is transformed into samples at once;

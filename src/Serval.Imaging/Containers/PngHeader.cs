@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Imaging.Containers;
 
 /// <summary>The PNG colour types (IHDR byte 9).</summary>
 internal enum PngColorType : byte

@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// A JPEG Huffman table (DHT): codes of up to 9 bits are found with one lookup, longer ones by

@@ -1,7 +1,8 @@
 using System.Buffers;
+using Serval.Imaging;
 using Serval.Imaging.Exif;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Bench.OldDecoders.Png;
 
 /// <summary>
 /// Decodes PNG (ISO/IEC 15948): every colour type and bit depth, Adam7 interlacing, all five
@@ -28,7 +29,7 @@ internal static class PngDecoder
         }
 
         PngHeader header = PngHeader.Parse(first.Data);
-        ImageTooLargeException.ThrowIfOver("PNG", header.Width, header.Height, limits);
+        OldLimits.ThrowIfOver("PNG", header.Width, header.Height, limits);
 
         ReadOnlySpan<byte> palette = default, transparency = default;
         bool hasPalette = false, hasTransparency = false;

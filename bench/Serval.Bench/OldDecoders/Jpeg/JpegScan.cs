@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>A scan header (SOS): which components, which coefficients (Ss–Se) and which bits (Ah, Al) it codes.</summary>
 internal sealed class JpegScan

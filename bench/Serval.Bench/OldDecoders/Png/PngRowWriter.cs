@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using Serval.Imaging;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Bench.OldDecoders.Png;
 
 /// <summary>
 /// Turns unfiltered PNG rows of any colour type and bit depth into 8-bit RGB. Transparency (an alpha

@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>
 /// Reads the entropy-coded bits of a scan: removes the 0x00 stuffed after each 0xFF and stops at

@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>The table segments: quantization (DQT) and Huffman (DHT), validated as libjpeg does.</summary>
 internal static class JpegTables

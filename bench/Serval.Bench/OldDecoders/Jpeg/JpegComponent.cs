@@ -1,4 +1,6 @@
-namespace Serval.Imaging.Jpeg;
+using Serval.Imaging;
+
+namespace Serval.Bench.OldDecoders.Jpeg;
 
 /// <summary>One colour component of a JPEG frame (Y, Cb, Cr or grey) and its decoded samples.</summary>
 internal sealed class JpegComponent(int id, int h, int v, int quantTable)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using Serval.Imaging;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Bench.OldDecoders.Png;
 
 /// <summary>
 /// Walks the chunks of a PNG file after its signature. Each chunk is 4 bytes length, 4 bytes type,

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
+using Serval.Imaging;
 
-namespace Serval.Imaging.Png;
+namespace Serval.Bench.OldDecoders.Png;
 
 /// <summary>One chunk of a PNG file: its type, its data and where it starts (for messages).</summary>
 internal readonly ref struct PngChunk(uint type, ReadOnlySpan<byte> data, int offset)
