@@ -398,8 +398,7 @@ public sealed class VersionPool
                 _starting--;
                 _failures++;
                 // 1 s, 2 s, 4 s ... up to the cap: a crash loop costs little, a passing fault heals fast.
-                double backoff = Math.Min(_options.StartBackoff.TotalMilliseconds * Math.Pow(2, _failures - 1), _options.MaxStartBackoff.TotalMilliseconds);
-                _nextStart = _time.GetUtcNow() + TimeSpan.FromMilliseconds(backoff);
+                _nextStart = _time.GetUtcNow() + _options.StartRetry.Delay(_failures);
                 // A start refused for room is retried by the next request (which may reclaim idle
                 // instances of others), not refused in advance like a failing package.
                 var error = new InvokeError(ErrorKind.Unavailable, $"{Name} could not start an instance: {e.Message}");
