@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Serval.Core.Dispatching;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
@@ -206,7 +207,13 @@ public sealed class Dispatcher
                 return false;
             }
 
-            var (pool, idle) = candidates.MinBy(c => c.Idle!.Value.LastUsed);
+            var views = new InstanceView[candidates.Count];
+            for (int i = 0; i < views.Length; i++)
+            {
+                views[i] = new InstanceView(0, false, true, candidates[i].Idle!.Value.LastUsed);
+            }
+
+            var (pool, idle) = candidates[Retirement.LongestIdle(views)];
             Instance instance = idle!.Value.Instance;
             if (pool.TryRetire(instance))
             {
