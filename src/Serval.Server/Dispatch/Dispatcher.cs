@@ -53,12 +53,12 @@ public sealed class Dispatcher
     public VersionPool Pool(DeployedVersion version) =>
         _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(version, StartAsync, StopAsync, _options, _time, _autoscaler.StableWindow));
 
-    /// <summary>Runs one invocation (<see cref="InferRequest"/> or <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
+    /// <summary>Runs one invocation (an <see cref="InferRequest"/> or a <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
     /// <param name="version">The version to run.</param>
     /// <param name="request">The request.</param>
     /// <param name="callerTimeout">A deadline the caller asked for; the function's own <c>timeout</c> when longer or null.</param>
     /// <param name="cancellationToken">The caller gave up.</param>
-    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, object request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
+    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, InvokeRequest request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
     {
         if (version.Spec.Runtime == Core.Specs.RuntimeKind.Plan)
         {
@@ -81,7 +81,7 @@ public sealed class Dispatcher
         }
     }
 
-    private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, object request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, InvokeRequest request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
         if (lease.QueueMs > 0)
@@ -105,12 +105,7 @@ public sealed class Dispatcher
             InstanceConnection connection = instance.Connection!;
             ulong id = connection.NextId();
             uint timeoutMs = (uint)Math.Min(uint.MaxValue, Math.Max(1, (timeout.TotalMilliseconds - lease.QueueMs)));
-            using WireWriter frame = request switch
-            {
-                InferRequest infer => WireCodec.EncodeInvoke(id, infer, timeoutMs),
-                RawRequest raw => WireCodec.EncodeInvoke(id, raw, timeoutMs),
-                _ => throw new ArgumentException($"cannot send a {request.GetType().Name}", nameof(request)),
-            };
+            using WireWriter frame = request.Encode(id, timeoutMs);
             long started = _time.GetTimestamp();
             InvokeOutcome outcome = await connection.InvokeAsync(id, frame.Complete(), deadline.Token).ConfigureAwait(false);
             double durationMs = _time.GetElapsedTime(started).TotalMilliseconds;
