@@ -67,8 +67,9 @@ public sealed class Dispatcher
 
         VersionPool pool = Pool(version);
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        // The deadline runs on the injected clock, so a test moves it with a fake one.
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         // An instance that died a moment ago may still be handed out before its pool hears of it; what
         // never reached it goes to another instance (twice at most), so only its in-flight requests fail.
         for (int attempt = 0; ; attempt++)
