@@ -1,6 +1,8 @@
+using Serval.Core.Retries;
+
 namespace Serval.Core.Async;
 
-/// <summary>The back-off of asynchronous invocations' retries (see <see cref="Backoff.FullJitter"/>).</summary>
+/// <summary>The back-off of asynchronous invocations' retries (see <see cref="Retries.Backoff.FullJitter"/>).</summary>
 public sealed record RetryOptions
 {
     /// <summary>
@@ -11,6 +13,9 @@ public sealed record RetryOptions
 
     /// <summary>The largest ceiling (5 min): a function down for hours is still tried a dozen times an hour.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The back-off these settings describe.</summary>
+    public Backoff Backoff => new(BaseDelay, MaxDelay);
 
     /// <summary>Every error names the field.</summary>
     public IEnumerable<string> Validate()

@@ -1,3 +1,4 @@
+using Serval.Core.Retries;
 using Serval.Core.Specs;
 
 namespace Serval.Core.Async;
@@ -40,7 +41,7 @@ public static class RetryPolicy
             ordinal = Math.Max(1, run.CountedFailures);
         }
 
-        DateTimeOffset at = run.Now + Backoff.FullJitter(ordinal, options.BaseDelay, options.MaxDelay, random);
+        DateTimeOffset at = run.Now + options.Backoff.FullJitter(ordinal, random);
         if (IsExpired(spec, run.Created, at))
         {
             return new RetryDecision(RetryVerdict.Expire, run.Now, EventAgeExceeded, ExpiredReason(spec));

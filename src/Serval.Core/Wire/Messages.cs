@@ -2,14 +2,45 @@ using Serval.Core.Tensors;
 
 namespace Serval.Core.Wire;
 
+/// <summary>
+/// One invocation's request, as the dispatcher sends it and an instance decodes it: an
+/// <see cref="InferRequest"/> or a <see cref="RawRequest"/>, the two operations of the protocol.
+/// </summary>
+public abstract record InvokeRequest
+{
+    private protected InvokeRequest()
+    {
+    }
+
+    /// <summary>The operation its Invoke frame carries.</summary>
+    public abstract InvokeOperation Operation { get; }
+
+    /// <summary>The Invoke frame of this request for invocation <paramref name="id"/>, with the instance's deadline (0 = none).</summary>
+    public abstract WireWriter Encode(ulong id, uint timeoutMs);
+}
+
 /// <summary>An Open Inference Protocol invocation: named inputs, and the outputs wanted (empty = all).</summary>
-public sealed record InferRequest(NamedTensor[] Inputs, string[] RequestedOutputs);
+public sealed record InferRequest(NamedTensor[] Inputs, string[] RequestedOutputs) : InvokeRequest
+{
+    /// <inheritdoc/>
+    public override InvokeOperation Operation => InvokeOperation.Infer;
+
+    /// <inheritdoc/>
+    public override WireWriter Encode(ulong id, uint timeoutMs) => WireCodec.EncodeInvoke(id, this, timeoutMs);
+}
 
 /// <summary>
 /// An HTTP-like invocation for handler runtimes: the route (<c>""</c> for <c>/fn/{name}</c>,
 /// <c>"predict"</c> for <c>/fn/{name}/predict</c>), the content type, selected headers and the body.
 /// </summary>
-public sealed record RawRequest(string Route, string ContentType, KeyValuePair<string, string>[] Headers, ReadOnlyMemory<byte> Body);
+public sealed record RawRequest(string Route, string ContentType, KeyValuePair<string, string>[] Headers, ReadOnlyMemory<byte> Body) : InvokeRequest
+{
+    /// <inheritdoc/>
+    public override InvokeOperation Operation => InvokeOperation.Raw;
+
+    /// <inheritdoc/>
+    public override WireWriter Encode(ulong id, uint timeoutMs) => WireCodec.EncodeInvoke(id, this, timeoutMs);
+}
 
 /// <summary>The answer to a <see cref="RawRequest"/>.</summary>
 public sealed record RawResponse(int StatusCode, string ContentType, ReadOnlyMemory<byte> Body);
@@ -64,7 +95,7 @@ public static class WireCodec
     }
 
     /// <summary>Decodes an Invoke body into its operation, timeout and request (an <see cref="InferRequest"/> or a <see cref="RawRequest"/>).</summary>
-    public static (InvokeOperation Operation, uint TimeoutMs, object Request) DecodeInvoke(ReadOnlyMemory<byte> body)
+    public static (InvokeOperation Operation, uint TimeoutMs, InvokeRequest Request) DecodeInvoke(ReadOnlyMemory<byte> body)
     {
         var reader = new WireReader(body);
         var operation = (InvokeOperation)reader.ReadByte();

@@ -175,7 +175,7 @@ internal sealed class Connection : IDisposable
     {
         InvokeOperation operation;
         uint timeoutMs;
-        object request;
+        InvokeRequest request;
         try
         {
             (operation, timeoutMs, request) = WireCodec.DecodeInvoke(body.AsMemory(0, length));

@@ -35,7 +35,7 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
     private ITimer? _watchdog;
     private int _disposed;
 
-    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, object request, uint timeoutMs, TimeProvider time, byte[] body, int hungGraceMs = 0)
+    public Invocation(Connection connection, Invoker invoker, ulong id, InvokeOperation operation, InvokeRequest request, uint timeoutMs, TimeProvider time, byte[] body, int hungGraceMs = 0)
     {
         _body = body;
         _time = time;
@@ -57,7 +57,7 @@ internal sealed class Invocation : IThreadPoolWorkItem, IDisposable
 
     public InvokeOperation Operation { get; }
 
-    public object Request { get; }
+    public InvokeRequest Request { get; }
 
     public uint TimeoutMs { get; }
 

@@ -91,7 +91,7 @@ internal sealed class DotnetRuntime : IRuntime
         }
     }
 
-    public async ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, object request, CancellationToken cancellationToken)
+    public async ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, InvokeRequest request, CancellationToken cancellationToken)
     {
         if (request is not RawRequest raw)
         {

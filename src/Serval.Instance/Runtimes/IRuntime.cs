@@ -19,5 +19,5 @@ internal interface IRuntime : IDisposable
     /// the request's or the function's (errors are values). Throws <see cref="OperationCanceledException"/>
     /// when <paramref name="cancellationToken"/> stops it; the caller turns that into its error.
     /// </summary>
-    ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, object request, CancellationToken cancellationToken);
+    ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, InvokeRequest request, CancellationToken cancellationToken);
 }

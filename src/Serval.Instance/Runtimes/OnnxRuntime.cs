@@ -58,7 +58,7 @@ internal sealed class OnnxRuntime : IRuntime
         }
     }
 
-    public ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, object request, CancellationToken cancellationToken)
+    public ValueTask<WireWriter> InvokeAsync(ulong id, InvokeOperation operation, InvokeRequest request, CancellationToken cancellationToken)
     {
         if (request is not InferRequest infer)
         {

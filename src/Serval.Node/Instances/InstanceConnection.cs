@@ -121,6 +121,9 @@ public sealed class InstanceConnection : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {
             _pending.TryRemove(id, out _);
+            // A socket that cannot be written to takes no further frame: later invocations go elsewhere
+            // (the pool skips a broken connection) instead of failing here one after another.
+            _broken = true;
             string reason = _closedReason ?? $"the instance's socket failed: {e.Message}";
             if (_closedReason is null && _explain is not null)
             {

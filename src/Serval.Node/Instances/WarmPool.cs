@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Serval.Core.Retries;
 using Serval.Node.Processes;
 
 namespace Serval.Node.Instances;
@@ -15,6 +16,8 @@ public sealed partial class WarmPool : IAsyncDisposable
 {
     /// <summary>The longest wait between attempts to start a pooled process that keeps failing.</summary>
     public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
+
+    private static readonly Backoff Retry = new(TimeSpan.FromSeconds(1), MaxRetryDelay);
 
     private readonly IProcessLauncher _launcher;
     private readonly NodeOptions _options;
@@ -76,8 +79,7 @@ public sealed partial class WarmPool : IAsyncDisposable
     /// (1 → 1 s, 3 → 4 s, 7 → 64 s capped to 60 s). A healthy start takes about 0.2 s, so a failure is a
     /// broken install (no dotnet, no instance host, no socket folder), which retrying at once cannot mend.
     /// </summary>
-    public static TimeSpan RetryDelay(int failures) =>
-        failures <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(MaxRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 30))));
+    public static TimeSpan RetryDelay(int failures) => Retry.Delay(failures);
 
     /// <summary>Starts processes until the pool holds <see cref="Size"/> (none while a retry waits or after disposal).</summary>
     public void Fill()

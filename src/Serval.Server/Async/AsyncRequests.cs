@@ -22,7 +22,7 @@ public static class AsyncRequests
     public static readonly string[] KeptHeaders = ["x-serval-shape", "inference-header-content-length"];
 
     /// <summary>The instance request for one run, the parsed OIP request (for its answer), or the 400 message.</summary>
-    public static (object? Request, OipRequest? Oip, string? Error) Build(DeployedVersion version, string id, int attempt, StoredRequest stored)
+    public static (InvokeRequest? Request, OipRequest? Oip, string? Error) Build(DeployedVersion version, string id, int attempt, StoredRequest stored)
     {
         ReadOnlyMemory<byte> body = stored.Body;
         if (stored.Route == OipRoute)

@@ -77,7 +77,7 @@ public sealed partial class WebhookDeliverer : BackgroundService
         }
         else
         {
-            TimeSpan wait = Backoff.FullJitter(delivery.Attempt, _options.Retry.BaseDelay, _options.Retry.MaxDelay, Random.Shared.NextDouble());
+            TimeSpan wait = _options.Retry.Backoff.FullJitter(delivery.Attempt, Random.Shared.NextDouble());
             await _store.CompleteDeliveryAsync(delivery.Invocation, _owner, DeliveryStatus.Pending, now + wait, error).ConfigureAwait(false);
             _ = WakeAfterAsync(wait, cancellationToken);
         }

@@ -1,3 +1,5 @@
+using Serval.Core.Retries;
+
 namespace Serval.Server.Dispatch;
 
 /// <summary>Settings of the dispatcher (one set for every version).</summary>
@@ -19,6 +21,9 @@ public sealed record DispatchOptions
 
     /// <summary>The longest delay between start attempts of a failing version (30 s).</summary>
     public TimeSpan MaxStartBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The back-off of a version's instance starts these settings describe.</summary>
+    public Backoff StartRetry => new(StartBackoff, MaxStartBackoff);
 
     /// <summary>Every error names the field.</summary>
     public IEnumerable<string> Validate()

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Serval.Core.Dispatching;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
@@ -52,12 +53,12 @@ public sealed class Dispatcher
     public VersionPool Pool(DeployedVersion version) =>
         _pools.GetOrAdd((version.Function, version.Version), _ => new VersionPool(version, StartAsync, StopAsync, _options, _time, _autoscaler.StableWindow));
 
-    /// <summary>Runs one invocation (<see cref="InferRequest"/> or <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
+    /// <summary>Runs one invocation (an <see cref="InferRequest"/> or a <see cref="RawRequest"/>) on <paramref name="version"/>.</summary>
     /// <param name="version">The version to run.</param>
     /// <param name="request">The request.</param>
     /// <param name="callerTimeout">A deadline the caller asked for; the function's own <c>timeout</c> when longer or null.</param>
     /// <param name="cancellationToken">The caller gave up.</param>
-    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, object request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
+    public async Task<InvocationResult> InvokeAsync(DeployedVersion version, InvokeRequest request, TimeSpan? callerTimeout, CancellationToken cancellationToken)
     {
         if (version.Spec.Runtime == Core.Specs.RuntimeKind.Plan)
         {
@@ -66,8 +67,9 @@ public sealed class Dispatcher
 
         VersionPool pool = Pool(version);
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        // The deadline runs on the injected clock, so a test moves it with a fake one.
+        using var timer = new CancellationTokenSource(timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         // An instance that died a moment ago may still be handed out before its pool hears of it; what
         // never reached it goes to another instance (twice at most), so only its in-flight requests fail.
         for (int attempt = 0; ; attempt++)
@@ -80,7 +82,7 @@ public sealed class Dispatcher
         }
     }
 
-    private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, object request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
+    private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, InvokeRequest request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
         if (lease.QueueMs > 0)
@@ -104,12 +106,7 @@ public sealed class Dispatcher
             InstanceConnection connection = instance.Connection!;
             ulong id = connection.NextId();
             uint timeoutMs = (uint)Math.Min(uint.MaxValue, Math.Max(1, (timeout.TotalMilliseconds - lease.QueueMs)));
-            using WireWriter frame = request switch
-            {
-                InferRequest infer => WireCodec.EncodeInvoke(id, infer, timeoutMs),
-                RawRequest raw => WireCodec.EncodeInvoke(id, raw, timeoutMs),
-                _ => throw new ArgumentException($"cannot send a {request.GetType().Name}", nameof(request)),
-            };
+            using WireWriter frame = request.Encode(id, timeoutMs);
             long started = _time.GetTimestamp();
             InvokeOutcome outcome = await connection.InvokeAsync(id, frame.Complete(), deadline.Token).ConfigureAwait(false);
             double durationMs = _time.GetElapsedTime(started).TotalMilliseconds;
@@ -206,7 +203,13 @@ public sealed class Dispatcher
                 return false;
             }
 
-            var (pool, idle) = candidates.MinBy(c => c.Idle!.Value.LastUsed);
+            var views = new InstanceView[candidates.Count];
+            for (int i = 0; i < views.Length; i++)
+            {
+                views[i] = new InstanceView(0, false, true, candidates[i].Idle!.Value.LastUsed);
+            }
+
+            var (pool, idle) = candidates[Retirement.LongestIdle(views)];
             Instance instance = idle!.Value.Instance;
             if (pool.TryRetire(instance))
             {

@@ -1,4 +1,5 @@
 using Serval.Core.Autoscaling;
+using Serval.Core.Dispatching;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Server.Functions;
@@ -13,6 +14,11 @@ namespace Serval.Server.Dispatch;
 /// tick). How many instances there should be is the autoscaler's call (<see cref="ScaleTo"/>); the
 /// pool starts and drains instances to match and replaces those that die.
 /// </summary>
+/// <remarks>
+/// The pool holds the state and its lock; the decisions are pure policies in Core it calls under
+/// the lock: <see cref="SlotChoice"/> (which instance takes a request), <see cref="StartBackoff"/>
+/// (when a start may follow failed ones) and <see cref="Retirement"/> (which idle instances go).
+/// </remarks>
 public sealed class VersionPool
 {
     private readonly object _gate = new();
@@ -26,8 +32,8 @@ public sealed class VersionPool
     private int _level;
     private int _starting;
     private int _minimum;
-    private int _failures;
-    private DateTimeOffset _nextStart;
+    private StartBackoff _backoff;
+    private InstanceView[] _views = new InstanceView[4];
     private InvokeError? _startError;
     private DateTimeOffset? _lastRequest;
     private bool _closed;
@@ -79,7 +85,7 @@ public sealed class VersionPool
                 return new(new Lease(member.Instance, false, 0, null));
             }
 
-            if (_members.Count == 0 && _starting == 0 && _startError is { } failing && now < _nextStart)
+            if (_members.Count == 0 && _starting == 0 && _startError is { } failing && !_backoff.MayStart(now))
             {
                 return new(Lease.Fail(ErrorKind.Unavailable, failing.Message));
             }
@@ -149,15 +155,7 @@ public sealed class VersionPool
             int inFlight = InFlightLocked();
             DateTimeOffset now = _time.GetUtcNow();
             _window.Record(now, _level); // the level held until now counts
-            int idle = 0;
-            foreach (Member member in _members)
-            {
-                if (member.InFlight == 0 && !member.Provisioned && now - member.LastUsed >= Version.Spec.Instances.Idle)
-                {
-                    idle++;
-                }
-            }
-
+            int idle = Retirement.CountIdle(ViewsLocked(), now, Version.Spec.Instances.Idle);
             return new PoolSnapshot(_members.Count, _starting, inFlight, _queue.Count, _window.Observe(now, autoscaler), _lastRequest) { IdleInstances = idle };
         }
     }
@@ -184,24 +182,23 @@ public sealed class VersionPool
             }
 
             int have = _members.Count + _starting;
-            for (int i = have; i < desired && _time.GetUtcNow() >= _nextStart; i++)
+            // Checked before every start: one that fails at once (no room) backs the next ones off.
+            for (int i = have; i < desired && _backoff.MayStart(_time.GetUtcNow()); i++)
             {
                 StartLocked();
             }
 
-            int surplus = _members.Count - Math.Max(desired, 0);
-            if (surplus > 0)
+            int[] retire = Retirement.ForScaleDown(ViewsLocked(), desired);
+            var leaving = new Member[retire.Length];
+            for (int i = 0; i < retire.Length; i++)
             {
-                foreach (Member member in _members
-                    .Where(m => m.InFlight == 0)
-                    .OrderBy(m => m.Provisioned)
-                    .ThenBy(m => m.LastUsed)
-                    .Take(surplus)
-                    .ToList())
-                {
-                    _members.Remove(member);
-                    victims.Add(member.Instance);
-                }
+                leaving[i] = _members[retire[i]];
+            }
+
+            foreach (Member member in leaving)
+            {
+                _members.Remove(member);
+                victims.Add(member.Instance);
             }
         }
 
@@ -231,8 +228,8 @@ public sealed class VersionPool
     {
         lock (_gate)
         {
-            Member? member = _members.Where(m => m.InFlight == 0 && !m.Provisioned).MinBy(m => m.LastUsed);
-            return member is null ? null : (member.Instance, member.LastUsed);
+            int index = Retirement.LongestIdle(ViewsLocked());
+            return index < 0 ? null : (_members[index].Instance, _members[index].LastUsed);
         }
     }
 
@@ -339,29 +336,34 @@ public sealed class VersionPool
 
     private Member? TakeSlot()
     {
-        Member? best = null;
-        foreach (Member member in _members)
+        int index = SlotChoice.Choose(ViewsLocked(), Concurrency);
+        if (index < 0)
         {
-            if (member.InFlight >= Concurrency || member.Instance.State != InstanceState.Ready || member.Instance.Connection?.IsBroken == true)
-            {
-                continue;
-            }
-
-            // Provisioned instances are served first, on-demand ones take the overflow; among equals the
-            // busiest with a free slot (bin packing): load the instances need stays on as few as it fits,
-            // and an instance it does not need gets nothing, goes idle and is let go.
-            if (best is null || (member.Provisioned && !best.Provisioned) || (member.Provisioned == best.Provisioned && member.InFlight > best.InFlight))
-            {
-                best = member;
-            }
+            return null;
         }
 
-        if (best is not null)
+        Member member = _members[index];
+        member.Instance.Acquire();
+        return member;
+    }
+
+    // The members as the policies see them, in the members' order, in a buffer reused under the lock
+    // (no allocation per request).
+    private ReadOnlySpan<InstanceView> ViewsLocked()
+    {
+        if (_views.Length < _members.Count)
         {
-            best.Instance.Acquire();
+            _views = new InstanceView[Math.Max(_members.Count, _views.Length * 2)];
         }
 
-        return best;
+        for (int i = 0; i < _members.Count; i++)
+        {
+            Member member = _members[i];
+            bool serving = member.Instance.State == InstanceState.Ready && member.Instance.Connection?.IsBroken != true;
+            _views[i] = new InstanceView(member.InFlight, member.Provisioned, serving, member.LastUsed);
+        }
+
+        return _views.AsSpan(0, _members.Count);
     }
 
     private void DrainQueueLocked()
@@ -396,10 +398,8 @@ public sealed class VersionPool
             lock (_gate)
             {
                 _starting--;
-                _failures++;
                 // 1 s, 2 s, 4 s ... up to the cap: a crash loop costs little, a passing fault heals fast.
-                double backoff = Math.Min(_options.StartBackoff.TotalMilliseconds * Math.Pow(2, _failures - 1), _options.MaxStartBackoff.TotalMilliseconds);
-                _nextStart = _time.GetUtcNow() + TimeSpan.FromMilliseconds(backoff);
+                _backoff = _backoff.AfterFailure(_time.GetUtcNow(), _options.StartRetry);
                 // A start refused for room is retried by the next request (which may reclaim idle
                 // instances of others), not refused in advance like a failing package.
                 var error = new InvokeError(ErrorKind.Unavailable, $"{Name} could not start an instance: {e.Message}");
@@ -422,7 +422,7 @@ public sealed class VersionPool
         lock (_gate)
         {
             _starting--;
-            _failures = 0;
+            _backoff = _backoff.AfterSuccess();
             _startError = null;
             keep = !_closed && instance.State == InstanceState.Ready;
             if (keep)

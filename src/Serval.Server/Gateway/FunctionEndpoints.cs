@@ -119,7 +119,7 @@ public static class FunctionEndpoints
             return;
         }
 
-        object? request = null;
+        InvokeRequest? request = null;
         if (deployed.Spec.Runtime == RuntimeKind.Onnx)
         {
             var (infer, error) = route == "predict" ? OnnxAdapter.FromPredict(body, deployed) : OnnxAdapter.FromRaw(body, context.Request.Headers, deployed);

@@ -35,8 +35,8 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
     {
         PlanSpec spec = plan.Spec.Plan!;
         TimeSpan timeout = callerTimeout is { } asked && asked < plan.Spec.Timeout ? asked : plan.Spec.Timeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var timer = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         long started = time.GetTimestamp();
         var timings = new List<StepTiming>(spec.Steps.Count);
         var current = new RawResponse(200, request.ContentType, request.Body);

@@ -4,7 +4,7 @@ using Serval.Core.Specs;
 using Serval.Core.Wire;
 using Serval.Node.Capacity;
 using Serval.Node.Instances;
-using Serval.Node.Tests.Support;
+using Serval.TestSupport.Instances;
 using Serval.TestSupport;
 
 namespace Serval.Node.Tests.Instances;

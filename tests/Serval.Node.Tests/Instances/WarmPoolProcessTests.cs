@@ -4,7 +4,7 @@ using Serval.Core.Wire;
 using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Processes;
-using Serval.Node.Tests.Support;
+using Serval.TestSupport.Instances;
 using Serval.Core.Tensors;
 using Serval.Onnx;
 using Serval.TestSupport;

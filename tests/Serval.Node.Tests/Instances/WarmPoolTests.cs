@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serval.Core.Wire;
 using Serval.Node.Instances;
-using Serval.Node.Tests.Support;
+using Serval.TestSupport.Instances;
 using Serval.TestSupport;
 
 namespace Serval.Node.Tests.Instances;

@@ -1,7 +1,7 @@
 using Serval.Core.Wire;
 using Serval.Node.Processes;
 
-namespace Serval.Node.Tests.Support;
+namespace Serval.TestSupport.Instances;
 
 /// <summary>A scripted <see cref="IProcessLauncher"/>: every start makes a <see cref="FakeProcess"/> and runs <see cref="Script"/> on it.</summary>
 public sealed class FakeLauncher : IProcessLauncher
