@@ -43,9 +43,11 @@ public sealed class RetryTests : IAsyncLifetime
             Assert.Equal("function", (string)attempts[i]!["errorClass"]!);
             Assert.Contains($"attempt {i + 1} fails on purpose", (string)attempts[i]!["error"]!);
 
-            // Retry i+1 waits a jittered delay under 200 ms · 2^i, plus the time to claim it again.
+            // Each retry starts after the attempt before it ended. How long it waits (a jittered delay
+            // under 200 ms · 2^i) is the policy's, shown on a fixed clock in RetryPolicyTests: a real
+            // clock on a shared machine adds the time to claim it again, which no bound here can know.
             TimeSpan gap = DateTimeOffset.Parse((string)attempts[i + 1]!["startedAt"]!) - DateTimeOffset.Parse((string)attempts[i]!["endedAt"]!);
-            Assert.InRange(gap, TimeSpan.Zero, Base * (1 << i) + TimeSpan.FromMilliseconds(500));
+            Assert.True(gap >= TimeSpan.Zero, $"retry {i + 1} started {gap} before attempt {i + 1} ended");
         }
 
         Assert.Null(attempts[2]!["error"]);
