@@ -78,6 +78,7 @@ public static class ServalHost
         services.AddSingleton<FunctionStats>();
         services.AddSingleton<Metrics>();
         services.AddSingleton<InvocationRecorder>();
+        services.AddSingleton<ScrapeGauges>();
         services.AddSingleton(options.Async);
         services.AddSingleton<IInvocationStore>(_ => new SqliteInvocationStore(Path.Combine(data, "async.db")));
         services.AddSingleton<AsyncDispatcher>();

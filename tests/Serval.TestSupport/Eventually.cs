@@ -21,4 +21,22 @@ public static class Eventually
             throw new TimeoutException($"not reached within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds:0.#} s: {what}");
         }
     }
+
+    /// <summary>
+    /// The same for a condition that must be awaited (an HTTP query), asked every
+    /// <paramref name="interval"/> (default 100 ms) until it holds or <paramref name="timeout"/> passes.
+    /// </summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, TimeSpan? interval = null)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"not reached within {timeout.TotalSeconds:0.#} s: {what}");
+            }
+
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
+        }
+    }
 }

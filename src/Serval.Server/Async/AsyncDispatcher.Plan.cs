@@ -28,7 +28,7 @@ public sealed partial class AsyncDispatcher
         DateTimeOffset now = _time.GetUtcNow();
         if (outcome is not null)
         {
-            _stats.Record(plan.Function, outcome.DurationMs);
+            _recorder.Record(plan, outcome);
         }
 
         if (run.Cancelled)

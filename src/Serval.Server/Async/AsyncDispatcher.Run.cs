@@ -82,8 +82,7 @@ public sealed partial class AsyncDispatcher
         }
         else if (completion.Status.IsFinal())
         {
-            _metrics.Count("serval_async_invocations_total", "Asynchronous invocations ended, by final status.",
-                Metrics.Labels(invocation.Function, invocation.Version, ("status", completion.Status.ToString())));
+            _metrics.AsyncEnded(invocation.Function, invocation.Version, completion.Status.ToString());
         }
 
         if (completion.Delivery?.Submission is { } submission)

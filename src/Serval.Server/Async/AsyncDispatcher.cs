@@ -21,7 +21,6 @@ public sealed partial class AsyncDispatcher : IHostedService
     private readonly FunctionCatalog _catalog;
     private readonly Dispatcher _dispatcher;
     private readonly PlanRunner _plans;
-    private readonly FunctionStats _stats;
     private readonly InvocationRecorder _recorder;
     private readonly Metrics _metrics;
     private readonly AsyncOptions _options;
@@ -38,13 +37,12 @@ public sealed partial class AsyncDispatcher : IHostedService
     private Task? _loop;
 
     /// <summary>Creates the dispatcher; <see cref="StartAsync"/> starts its loop.</summary>
-    public AsyncDispatcher(IInvocationStore store, FunctionCatalog catalog, Dispatcher dispatcher, PlanRunner plans, FunctionStats stats, InvocationRecorder recorder, Metrics metrics, AsyncOptions options, TimeProvider time, ILogger<AsyncDispatcher> log)
+    public AsyncDispatcher(IInvocationStore store, FunctionCatalog catalog, Dispatcher dispatcher, PlanRunner plans, InvocationRecorder recorder, Metrics metrics, AsyncOptions options, TimeProvider time, ILogger<AsyncDispatcher> log)
     {
         _store = store;
         _catalog = catalog;
         _dispatcher = dispatcher;
         _plans = plans;
-        _stats = stats;
         _recorder = recorder;
         _metrics = metrics;
         _options = options;

@@ -40,7 +40,7 @@ public sealed class AsyncInvocations(IInvocationStore store, AsyncDispatcher dis
 
         if (!stored.Replayed)
         {
-            metrics.Count("serval_async_accepted_total", "Asynchronous invocations accepted.", Metrics.Labels(invocation.Function, invocation.Version, ("source", invocation.Source)));
+            metrics.AsyncAccepted(invocation.Function, invocation.Version, invocation.Source);
             dispatcher.Notify(invocation.Function);
         }
 

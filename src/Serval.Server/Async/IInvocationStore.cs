@@ -34,6 +34,9 @@ public interface IInvocationStore : IAsyncDisposable
     /// <summary>Puts running invocations whose lease expired back in the queue (their open run marked interrupted); returns their functions.</summary>
     Task<IReadOnlyList<string>> RecoverAsync(DateTimeOffset now);
 
+    /// <summary>Per function and version: how many invocations are queued and running, and when the oldest queued one was accepted (for metrics).</summary>
+    Task<IReadOnlyList<AsyncBacklog>> BacklogAsync();
+
     /// <summary>The functions with queued invocations due at <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> DueFunctionsAsync(DateTimeOffset now);
 
@@ -70,3 +73,11 @@ public interface IInvocationStore : IAsyncDisposable
     /// <summary>Records a webhook attempt: delivered, failed for good, or pending again at <paramref name="due"/>.</summary>
     Task CompleteDeliveryAsync(string invocation, string owner, DeliveryStatus status, DateTimeOffset? due, string? error);
 }
+
+/// <summary>The unfinished asynchronous invocations of one function version.</summary>
+/// <param name="Function">The function.</param>
+/// <param name="Version">Its version.</param>
+/// <param name="Queued">Accepted and waiting for a run (a retry's wait included).</param>
+/// <param name="Running">Claimed and running.</param>
+/// <param name="OldestQueued">When the oldest queued one was accepted; null when none is queued.</param>
+public sealed record AsyncBacklog(string Function, int Version, int Queued, int Running, DateTimeOffset? OldestQueued);

@@ -19,6 +19,26 @@ public sealed partial class SqliteInvocationStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<AsyncBacklog>> BacklogAsync()
+    {
+        using SqliteConnection connection = OpenRead();
+        using SqliteCommand backlog = connection.CreateCommand();
+        // Served by invocations_due (status, due): only unfinished rows are read.
+        backlog.CommandText = """
+            SELECT function, version, sum(status = 0), sum(status = 1), min(CASE WHEN status = 0 THEN created END)
+            FROM invocations WHERE status IN (0, 1) GROUP BY function, version
+            """;
+        var list = new List<AsyncBacklog>();
+        using SqliteDataReader reader = backlog.ExecuteReader();
+        while (reader.Read())
+        {
+            list.Add(new AsyncBacklog(reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), Time(reader, 4)));
+        }
+
+        return Task.FromResult<IReadOnlyList<AsyncBacklog>>(list);
+    }
+
+    /// <inheritdoc/>
     public Task<InvocationView?> GetAsync(string id, int inlineLimit)
     {
         using SqliteConnection connection = OpenRead();

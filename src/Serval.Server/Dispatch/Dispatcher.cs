@@ -43,9 +43,6 @@ public sealed class Dispatcher
         };
     }
 
-    /// <summary>Raised when an invocation waited for a slot (for metrics): function, version, milliseconds.</summary>
-    public event Action<string, int, double>? Queued;
-
     /// <summary>The pools, for the autoscaler.</summary>
     public ICollection<VersionPool> Pools => _pools.Values;
 
@@ -85,11 +82,6 @@ public sealed class Dispatcher
     private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, InvokeRequest request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
         Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
-        if (lease.QueueMs > 0)
-        {
-            Queued?.Invoke(version.Function, version.Version, lease.QueueMs);
-        }
-
         if (lease.Instance is not { } instance)
         {
             InvokeError error = lease.Error!;
@@ -98,7 +90,7 @@ public sealed class Dispatcher
                 error = error with { Message = $"{error.Message}; the deadline is {timeout.TotalSeconds:0.###} s" };
             }
 
-            return new InvocationResult(new InvokeOutcome(default, error), "", false, 0, 0);
+            return new InvocationResult(new InvokeOutcome(default, error), "", false, 0, 0, lease.QueueMs);
         }
 
         try
@@ -115,7 +107,7 @@ public sealed class Dispatcher
                 outcome = InvokeOutcome.Fail(ErrorKind.Timeout, $"{version.Function} v{version.Version} did not answer within its deadline of {timeout.TotalSeconds:0.###} s");
             }
 
-            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0);
+            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0, lease.QueueMs);
         }
         finally
         {

@@ -8,4 +8,5 @@ namespace Serval.Server.Dispatch;
 /// <param name="ColdStart">True when the invocation waited for an instance to start.</param>
 /// <param name="DurationMs">Time inside the instance (send to answer).</param>
 /// <param name="MemoryMb">The instance's resident memory.</param>
-public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb);
+/// <param name="QueueMs">Time it waited for a slot (a cold start's included) before it was sent.</param>
+public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb, double QueueMs = 0);

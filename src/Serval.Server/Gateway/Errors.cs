@@ -28,6 +28,16 @@ public static class Errors
         await context.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(new ErrorBody(message), Json), context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Refuses a request to <paramref name="version"/> with a 400 before it reaches an instance, and
+    /// counts it (<c>serval_invocations_total{cause="bad_input"}</c>): a refusal is an answered call too.
+    /// </summary>
+    public static Task RefuseAsync(HttpContext context, Functions.DeployedVersion version, string message)
+    {
+        context.RequestServices.GetRequiredService<Monitoring.InvocationRecorder>().Refused(version, new InvokeError(ErrorKind.BadInput, message));
+        return WriteAsync(context, 400, message);
+    }
+
     /// <summary>An <see cref="IResult"/> for endpoints that return results.</summary>
     public static IResult Result(int status, string message) => Results.Json(new ErrorBody(message), Json, statusCode: status);
 

@@ -97,7 +97,7 @@ public static class FunctionEndpoints
             var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body.Span));
             if (!form.TryGetValue("json", out StringValues json))
             {
-                await Errors.WriteAsync(context, 400, "the form has no field 'json': send {\"jsonData\": ...} as a JSON body or as the form field json=").ConfigureAwait(false);
+                await Errors.RefuseAsync(context, deployed, "the form has no field 'json': send {\"jsonData\": ...} as a JSON body or as the form field json=").ConfigureAwait(false);
                 return;
             }
 
@@ -109,7 +109,7 @@ public static class FunctionEndpoints
         var (callerTimeout, timeoutError) = InvocationHeaders.CallerTimeout(context.Request);
         if (timeoutError is not null)
         {
-            await Errors.WriteAsync(context, 400, timeoutError).ConfigureAwait(false);
+            await Errors.RefuseAsync(context, deployed, timeoutError).ConfigureAwait(false);
             return;
         }
 
@@ -125,7 +125,7 @@ public static class FunctionEndpoints
             var (infer, error) = route == "predict" ? OnnxAdapter.FromPredict(body, deployed) : OnnxAdapter.FromRaw(body, context.Request.Headers, deployed);
             if (infer is null)
             {
-                await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
+                await Errors.RefuseAsync(context, deployed, error!).ConfigureAwait(false);
                 return;
             }
 

@@ -90,7 +90,7 @@ public static class OipEndpoints
         {
             if (!int.TryParse(headerValue, NumberStyles.None, CultureInfo.InvariantCulture, out int parsed))
             {
-                await Errors.WriteAsync(context, 400, $"Inference-Header-Content-Length must be a number, got '{headerValue}'").ConfigureAwait(false);
+                await Errors.RefuseAsync(context, deployed, $"Inference-Header-Content-Length must be a number, got '{headerValue}'").ConfigureAwait(false);
                 return;
             }
 
@@ -100,7 +100,7 @@ public static class OipEndpoints
         var (request, error) = OipRequestReader.Read(body.Memory, headerLength, name, deployed.Metadata.Inputs, deployed.Metadata.Outputs);
         if (request is null)
         {
-            await Errors.WriteAsync(context, 400, error!).ConfigureAwait(false);
+            await Errors.RefuseAsync(context, deployed, error!).ConfigureAwait(false);
             return;
         }
 
@@ -115,7 +115,7 @@ public static class OipEndpoints
         var (callerTimeout, timeoutError) = InvocationHeaders.CallerTimeout(context.Request);
         if (timeoutError is not null)
         {
-            await Errors.WriteAsync(context, 400, timeoutError).ConfigureAwait(false);
+            await Errors.RefuseAsync(context, deployed, timeoutError).ConfigureAwait(false);
             return;
         }
 

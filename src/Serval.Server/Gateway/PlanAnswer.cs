@@ -13,7 +13,7 @@ internal static class PlanAnswer
     {
         var services = context.RequestServices;
         PlanOutcome outcome = await services.GetRequiredService<PlanRunner>().RunAsync(plan, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
-        services.GetRequiredService<FunctionStats>().Record(plan.Function, outcome.DurationMs);
+        services.GetRequiredService<InvocationRecorder>().Record(plan, outcome);
 
         var headers = context.Response.Headers;
         headers["X-Request-Id"] = requestId;

@@ -1,48 +1,48 @@
-using Serval.Core.Wire;
 using Serval.Node.Instances;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
+using Serval.Server.Plans;
 
 namespace Serval.Server.Monitoring;
 
 /// <summary>
-/// Where the platform's events become figures: every answered invocation (the <c>/monitor</c> window
-/// and the <c>serval_invocations_*</c> series), every cold start, every wait in a queue.
+/// Where the platform's events become figures: every answered invocation and plan call (the
+/// <c>/monitor</c> window and the <c>serval_invocations_*</c>, duration and billed series), every cold start.
 /// </summary>
 public sealed class InvocationRecorder
 {
     private readonly FunctionStats _stats;
     private readonly Metrics _metrics;
 
-    /// <summary>Subscribes to the supervisor's and the dispatcher's events.</summary>
-    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor, Dispatcher dispatcher)
+    /// <summary>Subscribes to the supervisor's events.</summary>
+    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor)
     {
         _stats = stats;
         _metrics = metrics;
         supervisor.InstanceReady += instance =>
         {
-            if (instance.Id.StartsWith("check-", StringComparison.Ordinal))
+            if (!instance.Id.StartsWith("check-", StringComparison.Ordinal))
             {
-                return;
+                metrics.ColdStart(instance.Config.Function, instance.Config.Version, instance.ColdStartMs / 1000);
             }
-
-            string labels = Metrics.Labels(instance.Config.Function, instance.Config.Version);
-            metrics.Count("serval_cold_starts_total", "Instances started (each a cold start).", labels);
-            metrics.Observe("serval_cold_start_seconds", "Time from an instance being needed to ready.", labels, instance.ColdStartMs / 1000, Metrics.ColdStartBuckets);
         };
-        dispatcher.Queued += (function, version, ms) =>
-            metrics.Observe("serval_queue_seconds", "Time invocations waited for a free instance slot.", Metrics.Labels(function, version), ms / 1000, Metrics.LatencyBuckets);
     }
 
     /// <summary>Counts one answered invocation.</summary>
     public void Record(DeployedVersion version, in InvocationResult result)
     {
         _stats.Record(version.Function, result.DurationMs);
-        int status = result.Outcome.Error is { } error ? (int)error.Kind : 200;
-        _metrics.Count("serval_invocations_total", "Invocations answered, by status code.", Metrics.Labels(version.Function, version.Version, ("code", status.ToString(System.Globalization.CultureInfo.InvariantCulture))));
-        if (result.InstanceId.Length > 0)
-        {
-            _metrics.Observe("serval_invocation_seconds", "Time invocations spent in an instance.", Metrics.Labels(version.Function, version.Version), result.DurationMs / 1000, Metrics.LatencyBuckets);
-        }
+        _metrics.Invocation(version.Function, version.Version, result.Outcome.Error, result.QueueMs, result.DurationMs, dispatched: result.InstanceId.Length > 0 || result.QueueMs > 0);
+    }
+
+    /// <summary>Counts a request refused before dispatch (its input was wrong).</summary>
+    public void Refused(DeployedVersion version, Core.Wire.InvokeError error) =>
+        _metrics.Invocation(version.Function, version.Version, error, 0, 0, dispatched: false);
+
+    /// <summary>Counts one call of a plan under its own name (its steps' calls are counted as they are made).</summary>
+    public void Record(DeployedVersion plan, PlanOutcome outcome)
+    {
+        _stats.Record(plan.Function, outcome.DurationMs);
+        _metrics.PlanCall(plan.Function, plan.Version, outcome.Error, outcome.DurationMs, outcome.Steps.Select(s => (s.Step, s.DurationMs)));
     }
 }

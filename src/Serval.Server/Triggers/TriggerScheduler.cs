@@ -109,7 +109,7 @@ public sealed partial class TriggerScheduler(
         }
         else if (!result.Replayed)
         {
-            metrics.Count("serval_trigger_fires_total", "Trigger fires submitted.", Metrics.Labels(version.Function, version.Version));
+            metrics.TriggerFired(version.Function, version.Version);
             LogFired(version.Function, index, at, result.Id, missed);
         }
 

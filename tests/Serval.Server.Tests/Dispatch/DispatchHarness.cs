@@ -41,7 +41,7 @@ internal sealed class DispatchHarness : IAsyncDisposable
         var packages = new PackageCache(Path.Combine(_root, "packages"), digest => digest);
         Dispatcher = new Dispatcher(Supervisor, packages, new InstanceConfigFactory(node), options ?? new DispatchOptions(), new AutoscalerOptions(), Time);
         Catalog = new FunctionCatalog(_store);
-        Plans = new PlanRunner(Catalog, Dispatcher, new InvocationRecorder(new FunctionStats(Time), new Metrics(), Supervisor, Dispatcher), Time);
+        Plans = new PlanRunner(Catalog, Dispatcher, new InvocationRecorder(new FunctionStats(Time), new Metrics(), Supervisor), Time);
     }
 
     public FakeTimeProvider Time { get; } = new();
