@@ -79,6 +79,7 @@ public static class ServalHost
         services.AddSingleton<Metrics>();
         services.AddSingleton<InvocationRecorder>();
         services.AddSingleton<ScrapeGauges>();
+        services.AddTracing(options.Tracing);
         services.AddSingleton(options.Async);
         services.AddSingleton<IInvocationStore>(_ => new SqliteInvocationStore(Path.Combine(data, "async.db")));
         services.AddSingleton<AsyncDispatcher>();

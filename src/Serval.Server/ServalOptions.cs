@@ -52,6 +52,9 @@ public sealed record ServalOptions
     /// <summary>Whether instances cache ONNX Runtime's optimised graphs under the data folder (<c>--graph-cache on|off</c>). Default on.</summary>
     public bool GraphCache { get; init; } = true;
 
+    /// <summary>Where traces are exported (OTLP, from the standard <c>OTEL_*</c> variables; off without an endpoint).</summary>
+    public Monitoring.TracingOptions Tracing { get; init; } = new();
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using Serval.Core.Dispatching;
 using Serval.Core.Wire;
@@ -6,6 +7,7 @@ using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Server.Deployment;
 using Serval.Server.Functions;
+using Serval.Server.Monitoring;
 
 namespace Serval.Server.Dispatch;
 
@@ -62,6 +64,7 @@ public sealed class Dispatcher
             throw new ArgumentException($"'{version.Function}' is a plan: it has no instances and runs through the PlanRunner", nameof(version));
         }
 
+        using Activity? span = Tracing.StartInvoke(version.Function, version.Version, request is RawRequest raw ? RequestId(raw) : null);
         VersionPool pool = Pool(version);
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
         // The deadline runs on the injected clock, so a test moves it with a fake one.
@@ -74,6 +77,17 @@ public sealed class Dispatcher
             InvocationResult result = await InvokeOnceAsync(version, pool, request, timeout, deadline, cancellationToken).ConfigureAwait(false);
             if (!result.Outcome.NotSent || attempt == 2 || deadline.IsCancellationRequested)
             {
+                if (span is not null)
+                {
+                    span.SetTag("faas.coldstart", result.ColdStart);
+                    span.SetTag("serval.instance", result.InstanceId);
+                    if (result.Outcome.Error is { } error)
+                    {
+                        span.SetStatus(ActivityStatusCode.Error, error.Message);
+                        span.SetTag("error.type", Metrics.Cause(error));
+                    }
+                }
+
                 return result;
             }
         }
@@ -81,7 +95,14 @@ public sealed class Dispatcher
 
     private async Task<InvocationResult> InvokeOnceAsync(DeployedVersion version, VersionPool pool, InvokeRequest request, TimeSpan timeout, CancellationTokenSource deadline, CancellationToken cancellationToken)
     {
+        DateTimeOffset asked = _time.GetUtcNow();
         Lease lease = await pool.AcquireAsync(deadline.Token).ConfigureAwait(false);
+        if (Activity.Current is not null && lease.QueueMs > 0)
+        {
+            // The wait for a slot, and when it waited for an instance to start, that start: spans of their own.
+            Tracing.Span(lease.Cold ? "cold start" : "queue", asked);
+        }
+
         if (lease.Instance is not { } instance)
         {
             InvokeError error = lease.Error!;
@@ -113,6 +134,19 @@ public sealed class Dispatcher
         {
             pool.Release(instance);
         }
+    }
+
+    private static string? RequestId(RawRequest request)
+    {
+        foreach (var (key, value) in request.Headers)
+        {
+            if (key == "x-request-id")
+            {
+                return value;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The live instances of <paramref name="function"/>.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -41,6 +42,9 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
         var timings = new List<StepTiming>(spec.Steps.Count);
         var current = new RawResponse(200, request.ContentType, request.Body);
         string requestId = RequestId(request);
+        using Activity? planSpan = Tracing.Source.StartActivity($"plan {plan.Function}");
+        planSpan?.SetTag("faas.invoked_name", plan.Function);
+        planSpan?.SetTag("faas.invocation_id", requestId);
         try
         {
             for (int s = 0; s < spec.Steps.Count; s++)
@@ -52,6 +56,9 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
                 }
 
                 long stepStarted = time.GetTimestamp();
+                using Activity? stepSpan = Tracing.Source.StartActivity($"step {step.Name}");
+                stepSpan?.SetTag("serval.step", step.Name);
+                stepSpan?.SetTag("faas.invoked_name", step.Function);
                 var (answer, error, items) = step.Map
                     ? await MapAsync(plan, spec, step, function, request.Route, requestId, current, deadline, cancellationToken).ConfigureAwait(false)
                     : await CallOneAsync(plan, step, function, request.Route, requestId, current, null, deadline.Token).ConfigureAwait(false);
@@ -170,6 +177,8 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
         DeployedVersion plan, PlanStep step, DeployedVersion function, string route, string requestId, RawResponse input, (int Index, int Count)? item, CancellationToken cancellationToken)
     {
         string callId = item is { } i ? $"{requestId}.{step.Name}.{i.Index.ToString(CultureInfo.InvariantCulture)}" : $"{requestId}.{step.Name}";
+        using Activity? itemSpan = item is { } one ? Tracing.Source.StartActivity($"item {one.Index.ToString(CultureInfo.InvariantCulture)}") : null;
+        itemSpan?.SetTag("serval.item", item?.Index);
         KeyValuePair<string, string>[] headers =
         [
             new("x-request-id", callId),

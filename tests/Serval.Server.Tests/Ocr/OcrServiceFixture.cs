@@ -9,7 +9,15 @@ namespace Serval.Server.Tests.Ocr;
 /// </summary>
 public sealed class OcrServiceFixture : IAsyncLifetime
 {
-    public ServerFixture Server { get; } = new();
+    public OcrServiceFixture()
+        : this(null)
+    {
+    }
+
+    /// <summary>The service on a platform whose options <paramref name="configure"/> changes (tracing on, say).</summary>
+    public OcrServiceFixture(Func<ServalOptions, ServalOptions>? configure) => Server = new ServerFixture(configure: configure);
+
+    public ServerFixture Server { get; }
 
     public HttpClient Client => Server.Client;
 
