@@ -65,6 +65,12 @@ public sealed class Dispatcher
         }
 
         using Activity? span = Tracing.StartInvoke(version.Function, version.Version, request is RawRequest raw ? RequestId(raw) : null);
+        if (span is not null && request is RawRequest traced)
+        {
+            // A dotnet handler continues the trace from its request's traceparent: its parent is this call.
+            request = traced with { Headers = [.. traced.Headers, new("traceparent", span.Id!)] };
+        }
+
         VersionPool pool = Pool(version);
         TimeSpan timeout = callerTimeout is { } asked && asked < version.Spec.Timeout ? asked : version.Spec.Timeout;
         // The deadline runs on the injected clock, so a test moves it with a fake one.

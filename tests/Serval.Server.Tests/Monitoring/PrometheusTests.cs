@@ -2,7 +2,7 @@ using System.Net;
 using Serval.Server.Tests.Support;
 using Serval.TestSupport;
 
-namespace Serval.Server.Tests;
+namespace Serval.Server.Tests.Monitoring;
 
 /// <summary>A real Prometheus scrapes the platform, and PromQL over what it stored sees the calls the test made.</summary>
 public sealed class PrometheusTests : IAsyncLifetime

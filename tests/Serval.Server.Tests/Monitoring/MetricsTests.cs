@@ -5,7 +5,7 @@ using Serval.Server.Monitoring;
 using Serval.Server.Tests.Support;
 using Serval.TestSupport;
 
-namespace Serval.Server.Tests;
+namespace Serval.Server.Tests.Monitoring;
 
 public sealed class MetricsTests(ModelsFixture fixture) : IClassFixture<ModelsFixture>
 {
