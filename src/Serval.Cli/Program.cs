@@ -29,6 +29,7 @@ public static class Program
             LsCommand.Create(host),
             VersionsCommand.Create(host),
             InstancesCommand.Create(host),
+            LogsCommand.Create(host),
             JobsCommand.Create(host),
             JobCommand.Create(host),
             RmCommand.Create(host),

@@ -12,6 +12,7 @@ using Serval.Server.Dispatch;
 using Serval.Server.Functions;
 using Serval.Server.Gateway;
 using Serval.Server.Monitoring;
+using Serval.Server.Monitoring.Logs;
 using Serval.Server.Plans;
 using Serval.Server.Scaling;
 using Serval.Server.Storage;
@@ -77,7 +78,10 @@ public static class ServalHost
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<FunctionStats>();
         services.AddSingleton<Metrics>();
-        services.AddSingleton<InvocationRecorder>();
+        services.AddSingleton(options.Logs);
+        services.AddSingleton(sp => new FunctionLogs(Path.Combine(data, "logs.db"), options.Logs, options.Time));
+        services.AddHostedService(sp => sp.GetRequiredService<FunctionLogs>());
+        services.AddSingleton(sp => new InvocationRecorder(sp.GetRequiredService<FunctionStats>(), sp.GetRequiredService<Metrics>(), sp.GetRequiredService<InstanceSupervisor>(), sp.GetRequiredService<FunctionLogs>(), options.Time));
         services.AddSingleton<ScrapeGauges>();
         services.AddTracing(options.Tracing);
         services.AddSingleton(options.Async);
@@ -99,6 +103,7 @@ public static class ServalHost
         app.MapFunctions();
         app.MapControl();
         app.MapMetrics();
+        app.MapLogs();
         app.MapInvocations();
         app.MapTriggers();
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts

@@ -55,6 +55,9 @@ public sealed record ServalOptions
     /// <summary>Where traces are exported (OTLP, from the standard <c>OTEL_*</c> variables; off without an endpoint).</summary>
     public Monitoring.TracingOptions Tracing { get; init; } = new();
 
+    /// <summary>The function logs' retention and buffer (see <see cref="Monitoring.Logs.LogOptions"/>).</summary>
+    public Monitoring.Logs.LogOptions Logs { get; init; } = new();
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {
@@ -72,6 +75,7 @@ public sealed record ServalOptions
                 "--warm-pool" => options with { WarmPoolSize = int.TryParse(Value(), out int pool) && pool is >= 0 and <= 64 ? pool : throw new ArgumentException($"--warm-pool must be 0..64, got '{args[i]}'") },
                 "--async-max-payload-mb" => options with { Async = options.Async with { MaxPayloadBytes = long.TryParse(Value(), out long amb) && amb is > 0 and <= 2047 ? amb << 20 : throw new ArgumentException($"--async-max-payload-mb must be 1..2047, got '{args[i]}'") } },
                 "--async-retention-hours" => options with { Async = options.Async with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hours) && hours > 0 && hours <= 24 * 3650 ? TimeSpan.FromHours(hours) : throw new ArgumentException($"--async-retention-hours must be a positive number of hours, got '{args[i]}'") } },
+                "--log-retention-hours" => options with { Logs = options.Logs with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double logHours) && logHours > 0 && logHours <= 24 * 3650 ? TimeSpan.FromHours(logHours) : throw new ArgumentException($"--log-retention-hours must be a positive number of hours, got '{args[i]}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
                 _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --async-max-payload-mb N, --async-retention-hours N)"),
             };

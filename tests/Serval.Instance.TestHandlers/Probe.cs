@@ -60,9 +60,12 @@ public sealed class Probe : IFunctionHandler
     private static int Milliseconds(FunctionRequest request) => int.Parse(Encoding.UTF8.GetString(request.Body.Span));
 }
 
-/// <summary>Answers every call with its request id and headers (Probe's <c>whoami</c> on the default route).</summary>
+/// <summary>Answers every call with its request id and headers, and logs "whoami for ID" (Probe's <c>whoami</c> on the default route).</summary>
 public sealed class WhoAmI : IFunctionHandler
 {
-    public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(FunctionResponse.Json(new { requestId = request.RequestId, headers = request.Headers }));
+    public ValueTask<FunctionResponse> HandleAsync(FunctionRequest request, FunctionContext context, CancellationToken cancellationToken)
+    {
+        context.Logger.LogInformation("whoami for {RequestId}", request.RequestId);
+        return ValueTask.FromResult(FunctionResponse.Json(new { requestId = request.RequestId, headers = request.Headers }));
+    }
 }

@@ -60,6 +60,36 @@ internal sealed class ServalClient : IDisposable
         }
     }
 
+    /// <summary>GETs <paramref name="path"/> and hands each line of the answer to <paramref name="line"/> as it arrives (a followed log), until the answer ends or <paramref name="ct"/> is cancelled.</summary>
+    public async Task StreamLinesAsync(string path, Action<string> line, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+        {
+            throw new CliException($"cannot reach Serval at {Display}: is it running? (./serval up)");
+        }
+
+        using (response)
+        {
+            await EnsureSuccessAsync(response, ct);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+            try
+            {
+                while (await reader.ReadLineAsync(ct) is { } text)
+                {
+                    line(text);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
     /// <summary>Fails with the server's <c>{"error"}</c> message unless the status is 2xx.</summary>
     public static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -60,6 +60,18 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// <summary>The instances not yet ended.</summary>
     public IEnumerable<Instance> Instances => _instances.Values;
 
+    /// <summary>Raised for every line an instance writes (its handler's log): the instance, the line. On a pool thread.</summary>
+    public event Action<Instance, string>? InstanceOutput;
+
+    private void Output(string id, string line)
+    {
+        LogInstanceOutput(id, line);
+        if (InstanceOutput is { } output && _instances.TryGetValue(id, out Instance? instance))
+        {
+            output(instance, line);
+        }
+    }
+
     /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
     public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
     {
@@ -110,7 +122,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     /// </summary>
     private async Task<bool> AssignAsync(PooledProcess pooled, Instance instance, CancellationToken cancellationToken)
     {
-        var watch = new ReadyWatch(instance.Id, LogInstanceOutput);
+        var watch = new ReadyWatch(instance.Id, Output);
         pooled.Attach(watch.OnStdout, watch.OnStderr);
         IRunningProcess process = pooled.Process!;
         instance.Process = process;
@@ -189,7 +201,7 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     {
         string configPath = Path.Combine(_options.RunDirectory, config.InstanceId + ".json");
         await File.WriteAllTextAsync(configPath, config.ToJson(), cancellationToken).ConfigureAwait(false);
-        var watch = new ReadyWatch(config.InstanceId, LogInstanceOutput);
+        var watch = new ReadyWatch(config.InstanceId, Output);
         List<string> arguments = [_hostPath, "--config", configPath, "--exit-on-stdin-eof"];
         if (check)
         {

@@ -136,7 +136,7 @@ public sealed partial class AsyncDispatcher
             result = new InvocationResult(InvokeOutcome.Fail(ErrorKind.Timeout, "the run was stopped"), "", false, 0, 0);
         }
 
-        _recorder.Record(version, result);
+        _recorder.Record(version, result, c.Id);
         now = _time.GetUtcNow();
         if (run.Cancelled)
         {

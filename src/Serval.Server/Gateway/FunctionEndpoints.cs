@@ -141,7 +141,7 @@ public static class FunctionEndpoints
 
         request ??= new RawRequest(route, contentType, [new("x-request-id", requestId)], body);
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
-        services.GetRequiredService<InvocationRecorder>().Record(deployed, result);
+        services.GetRequiredService<InvocationRecorder>().Record(deployed, result, requestId);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)
         {

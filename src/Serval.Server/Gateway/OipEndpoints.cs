@@ -120,7 +120,7 @@ public static class OipEndpoints
         }
 
         InvocationResult result = await services.GetRequiredService<Dispatcher>().InvokeAsync(deployed, request.Request, callerTimeout, context.RequestAborted).ConfigureAwait(false);
-        services.GetRequiredService<InvocationRecorder>().Record(deployed, result);
+        services.GetRequiredService<InvocationRecorder>().Record(deployed, result, requestId);
         InvocationHeaders.Set(context.Response, requestId, deployed, result);
         if (result.Outcome.Error is { } failure)
         {

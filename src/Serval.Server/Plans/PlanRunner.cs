@@ -189,7 +189,7 @@ public sealed class PlanRunner(FunctionCatalog catalog, Dispatcher dispatcher, I
         ];
         var request = new RawRequest(route, input.ContentType, headers, input.Body);
         InvocationResult result = await dispatcher.InvokeAsync(function, request, step.Timeout, cancellationToken).ConfigureAwait(false);
-        recorder.Record(function, result);
+        recorder.Record(function, result, callId);
         string where = item is { } at
             ? $"plan '{plan.Function}' step '{step.Name}' item {at.Index} of {at.Count}:"
             : $"plan '{plan.Function}' step '{step.Name}':";
