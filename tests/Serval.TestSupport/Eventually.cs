@@ -21,4 +21,22 @@ public static class Eventually
             throw new TimeoutException($"not reached within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds:0.#} s: {what}");
         }
     }
+
+    /// <summary>
+    /// Polls an asynchronous <paramref name="condition"/> (an HTTP call, say) every 20 ms until it
+    /// holds or <paramref name="timeout"/> (default 5 s) passes; throws naming <paramref name="what"/>.
+    /// </summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"not reached within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds:0.#} s: {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
 }
