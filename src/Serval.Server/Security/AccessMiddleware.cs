@@ -12,18 +12,21 @@ public sealed partial class AccessMiddleware(RequestDelegate next, ServalOptions
 {
     private const string BearerPrefix = "Bearer ";
 
+    // Read once: AuthEnabled parses the host on every read.
+    private readonly bool _auth = options.AuthEnabled;
+
     /// <summary>Handles one request.</summary>
     public async Task InvokeAsync(HttpContext context)
     {
         Endpoint? endpoint = context.GetEndpoint();
         RequiredAccess access = AccessTable.For(endpoint);
-        if (access.IsOpen || (!options.AuthEnabled && access.AuditAction is null))
+        if (access.IsOpen || (!_auth && access.AuditAction is null))
         {
             await next(context).ConfigureAwait(false);
             return;
         }
 
-        if (!options.AuthEnabled)
+        if (!_auth)
         {
             await NextAuditedAsync(context, access, null).ConfigureAwait(false);
             return;
