@@ -62,6 +62,13 @@ public sealed class Platform : IAsyncDisposable
                 using var r = await platform.Client.GetAsync("/v2/health/ready");
                 if (r.IsSuccessStatusCode)
                 {
+                    // With --auth on, the first start wrote an admin key: the client sends it.
+                    string keyFile = Path.Combine(data, "admin.key");
+                    if (File.Exists(keyFile))
+                    {
+                        platform.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (await File.ReadAllTextAsync(keyFile)).Trim());
+                    }
+
                     return platform;
                 }
             }

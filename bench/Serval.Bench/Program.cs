@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -11,6 +11,17 @@ if (which is "decode" or "all")
 }
 
 if (which is "decode")
+{
+    return 0;
+}
+
+if (which is "auth" or "all")
+{
+    // Two platforms, auth on and off, called in alternating rounds.
+    await AuthOverhead.RunAsync(rounds: quick ? 4 : 12, perRound: 50);
+}
+
+if (which is "auth")
 {
     return 0;
 }

@@ -23,6 +23,7 @@ public static class Program
         var root = new RootCommand("Deploy AI functions to a Serval platform and call them.")
         {
             host.UrlOption,
+            host.KeyOption,
             UpCommand.Create(),
             DeployCommand.Create(host),
             InvokeCommand.Create(host),
@@ -33,6 +34,8 @@ public static class Program
             JobsCommand.Create(host),
             JobCommand.Create(host),
             RmCommand.Create(host),
+            KeysCommand.Create(host),
+            AuditCommand.Create(host),
             EvalOcrCommand.Create(host),
         };
         root.HelpName = "serval";

@@ -15,6 +15,7 @@ using Serval.Server.Monitoring;
 using Serval.Server.Monitoring.Logs;
 using Serval.Server.Plans;
 using Serval.Server.Scaling;
+using Serval.Server.Security;
 using Serval.Server.Storage;
 using Serval.Server.Triggers;
 
@@ -97,8 +98,15 @@ public static class ServalHost
         services.AddHostedService(sp => sp.GetRequiredService<TriggerScheduler>());
         services.AddSingleton<PlanRunner>();
         services.AddSingleton<RouteTable>();
+        services.AddSingleton(_ => new SecurityDatabase(Path.Combine(data, "security.db")));
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<Keys>();
+        services.AddSingleton<QuotaGate>();
+        services.AddSingleton<AuditLog>();
 
         WebApplication app = builder.Build();
+        app.UseRouting();
+        app.UseMiddleware<AccessMiddleware>();
         app.MapOip();
         app.MapFunctions();
         app.MapControl();
@@ -106,6 +114,9 @@ public static class ServalHost
         app.MapLogs();
         app.MapInvocations();
         app.MapTriggers();
+        app.MapKeys();
+        app.MapAudit();
+        AccessStartup.Announce(app, options, data);
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());
         // On shutdown, first hand the asynchronous runs back to the queue (while their instances still

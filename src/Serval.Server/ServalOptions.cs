@@ -6,8 +6,17 @@ public sealed record ServalOptions
     /// <summary>The HTTP port on 127.0.0.1 (0 picks a free one). Default 8080.</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>The address to listen on. Loopback by default: the platform has no authentication yet.</summary>
+    /// <summary>The address to listen on. Loopback by default; any other address turns auth on unless <c>--auth off</c>.</summary>
     public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Whether every call but <c>/v2/health/*</c> needs a bearer key (<c>--auth on|off</c>); null for
+    /// the default: on whenever <see cref="Host"/> is not loopback, off on loopback (a laptop's demo).
+    /// </summary>
+    public bool? Auth { get; init; }
+
+    /// <summary>Whether auth is on: <see cref="Auth"/>, else on off loopback.</summary>
+    public bool AuthEnabled => Auth ?? !(System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>The data folder: database, blobs, packages, instance configs. Default <c>.serval/</c>.</summary>
     public string DataDirectory { get; init; } = ".serval";
@@ -76,8 +85,9 @@ public sealed record ServalOptions
                 "--async-max-payload-mb" => options with { Async = options.Async with { MaxPayloadBytes = long.TryParse(Value(), out long amb) && amb is > 0 and <= 2047 ? amb << 20 : throw new ArgumentException($"--async-max-payload-mb must be 1..2047, got '{args[i]}'") } },
                 "--async-retention-hours" => options with { Async = options.Async with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hours) && hours > 0 && hours <= 24 * 3650 ? TimeSpan.FromHours(hours) : throw new ArgumentException($"--async-retention-hours must be a positive number of hours, got '{args[i]}'") } },
                 "--log-retention-hours" => options with { Logs = options.Logs with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double logHours) && logHours > 0 && logHours <= 24 * 3650 ? TimeSpan.FromHours(logHours) : throw new ArgumentException($"--log-retention-hours must be a positive number of hours, got '{args[i]}'") } },
+                "--auth" => options with { Auth = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--auth must be on or off, got '{v}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --async-max-payload-mb N, --async-retention-hours N)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N)"),
             };
         }
 

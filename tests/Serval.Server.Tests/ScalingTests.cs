@@ -60,7 +60,7 @@ public sealed class ScalingTests : IAsyncLifetime
         int victim = (int)ready[0]!["pid"]!;
         string victimId = (string)ready[0]!["id"]!;
 
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        using var stop = new CancellationTokenSource();
         var failures = new List<(HttpStatusCode, string)>();
         int ok = 0;
         var clients = Enumerable.Range(0, 6).Select(async c =>
@@ -83,8 +83,11 @@ public sealed class ScalingTests : IAsyncLifetime
             }
         }).ToArray();
 
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // Killed once load is flowing (answers are coming back), not after a guessed delay; the
+        // clients go on for 2.5 s more, so the replacement and the survivor serve the rest.
+        await Eventually.TrueAsync(() => Volatile.Read(ref ok) >= 10, "the load is flowing", TimeSpan.FromSeconds(30));
         Process.GetProcessById(victim).Kill();
+        stop.CancelAfter(TimeSpan.FromSeconds(2.5));
         await Task.WhenAll(clients);
 
         // At most the victim's slots (concurrency 2) fail, each a 502 naming it.
@@ -280,24 +283,37 @@ public sealed class OverloadTests : IAsyncLifetime
     [Fact]
     public async Task FullQueue_ExtraRequests_429WithRetryAfter_OthersServed()
     {
-        await _server.DeployModelAsync("narrow", Paths.DetModel, "instances: { max: 1, concurrency: 1 }");
-        using (var warm = await _server.Client.PostAsync("/fn/narrow", InferenceTests.Raw(Inputs.Floats(3 * 32 * 32), "1,3,32,32")))
+        // States reached, not counts raced: one call holds the only slot, two wait in the queue
+        // (seen in the scaling view), and only then do the extra calls come; each is refused at once.
+        await _server.DeployHandlerAsync("narrow", "Slow", "instances: { max: 1, concurrency: 1 }");
+        using (var warm = await _server.Client.PostAsync("/fn/narrow", new StringContent("1")))
         {
             Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
         }
 
-        // One slot and two queue places: of 8 slow calls at once, 3 are taken and the rest refused.
-        var calls = Enumerable.Range(0, 8).Select(async i =>
-        {
-            using HttpResponseMessage r = await _server.Client.PostAsync("/fn/narrow", InferenceTests.Raw(Inputs.Floats(3 * 480 * 480, i), "1,3,480,480"));
-            return (r.StatusCode, r.Headers.RetryAfter?.Delta, r.StatusCode == HttpStatusCode.OK ? "" : await Json.ErrorAsync(r));
-        }).ToArray();
-        var results = await Task.WhenAll(calls);
+        using var release = new CancellationTokenSource();
+        Task<HttpResponseMessage> holder = _server.Client.PostAsync("/fn/narrow", new StringContent("60000"), release.Token);
+        await Eventually.TrueAsync(async () => (int?)(await ScalingAsync())["inFlight"] == 1, "one call holds the slot", TimeSpan.FromSeconds(30));
+        Task<HttpResponseMessage>[] queued = [.. Enumerable.Range(0, 2).Select(_ => _server.Client.PostAsync("/fn/narrow", new StringContent("1")))];
+        await Eventually.TrueAsync(async () => (int?)(await ScalingAsync())["queued"] == 2, "two calls wait in the queue", TimeSpan.FromSeconds(30));
 
-        var refused = results.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
-        Assert.Equal(3, results.Count(r => r.StatusCode == HttpStatusCode.OK));
-        Assert.Equal(5, refused.Count);
+        var refused = new List<(HttpStatusCode Status, TimeSpan? Delta, string Error)>();
+        for (int i = 0; i < 5; i++)
+        {
+            using HttpResponseMessage r = await _server.Client.PostAsync("/fn/narrow", new StringContent("1"));
+            refused.Add((r.StatusCode, r.Headers.RetryAfter?.Delta, await Json.ErrorAsync(r)));
+        }
+
+        await release.CancelAsync(); // the holder gives the slot up; the queued calls are served
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => holder);
+        var served = await Task.WhenAll(queued);
+
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Status));
         Assert.All(refused, r => Assert.Equal(TimeSpan.FromSeconds(1), r.Delta));
-        Assert.All(refused, r => Assert.Contains("requests are already waiting for narrow v1", r.Item3));
+        Assert.All(refused, r => Assert.Contains("2 requests are already waiting for narrow v1", r.Error));
+        Assert.All(served, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
     }
+
+    private async Task<System.Text.Json.Nodes.JsonNode> ScalingAsync() =>
+        await Json.ReadAsync(await _server.Client.GetAsync("/v1/functions/narrow/scaling"));
 }

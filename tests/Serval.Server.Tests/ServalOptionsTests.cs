@@ -25,4 +25,20 @@ public class ServalOptionsTests
         Assert.Contains(errors, e => e.StartsWith("Async.Lease must be at least 300 ms", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Async.WebhookAttempts", StringComparison.Ordinal));
     }
+
+    [Theory]
+    // arguments → auth on
+    [InlineData("", false)]
+    [InlineData("--host 127.0.0.1", false)]
+    [InlineData("--host ::1", false)]
+    [InlineData("--host 0.0.0.0", true)]
+    [InlineData("--host 192.168.1.10", true)]
+    [InlineData("--host 0.0.0.0 --auth off", false)]
+    [InlineData("--auth on", true)]
+    public void Parse_Auth_OnOffLoopbackByDefault(string arguments, bool on) =>
+        Assert.Equal(on, ServalOptions.Parse(arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)).AuthEnabled);
+
+    [Fact]
+    public void Parse_BadAuth_NamesIt() =>
+        Assert.Equal("--auth must be on or off, got 'yes'", Assert.Throws<ArgumentException>(() => ServalOptions.Parse(["--auth", "yes"])).Message);
 }

@@ -23,20 +23,21 @@ public static class Eventually
     }
 
     /// <summary>
-    /// The same for a condition that must be awaited (an HTTP query), asked every
-    /// <paramref name="interval"/> (default 100 ms) until it holds or <paramref name="timeout"/> passes.
+    /// Polls an asynchronous <paramref name="condition"/> (an HTTP call, say) every
+    /// <paramref name="interval"/> (default 20 ms) until it holds or <paramref name="timeout"/>
+    /// (default 5 s) passes; throws naming <paramref name="what"/>.
     /// </summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan timeout, TimeSpan? interval = null)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, TimeSpan? interval = null)
     {
-        DateTime deadline = DateTime.UtcNow + timeout;
+        DateTime deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
         while (!await condition())
         {
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"not reached within {timeout.TotalSeconds:0.#} s: {what}");
+                throw new TimeoutException($"not reached within {(timeout ?? TimeSpan.FromSeconds(5)).TotalSeconds:0.#} s: {what}");
             }
 
-            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(20));
         }
     }
 }

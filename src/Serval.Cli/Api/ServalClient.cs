@@ -15,11 +15,16 @@ internal sealed class ServalClient : IDisposable
 
     private readonly HttpClient _http;
 
-    public ServalClient(Uri baseUrl)
+    /// <summary>A client for <paramref name="baseUrl"/> sending <paramref name="key"/> (when given) as the bearer token of every call.</summary>
+    public ServalClient(Uri baseUrl, string? key = null)
     {
         BaseUrl = baseUrl;
         _http = new HttpClient { BaseAddress = baseUrl, Timeout = Timeout };
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("serval-cli", "1.0"));
+        if (!string.IsNullOrEmpty(key))
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
     }
 
     /// <summary>The platform's address, ending with '/'.</summary>

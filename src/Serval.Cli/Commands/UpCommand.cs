@@ -11,6 +11,7 @@ internal static class UpCommand
         {
             new Option<int>("--port") { Description = "the port to listen on (default 8080)" },
             new Option<string>("--data") { Description = "the data folder (default .serval/)" },
+            new Option<string>("--auth") { Description = "on: every call needs a key; the demo is deployed with the admin key the first start writes to DATA/admin.key (default: off on loopback, on otherwise)" },
         };
         command.SetAction(int (_) => throw new CliException("'up' is handled by the ./serval script: run ./serval up"));
         return command;

@@ -7,7 +7,9 @@ using Serval.Server.Monitoring;
 using Serval.Server.Scaling;
 using Serval.Server.Triggers;
 using Serval.Core.Autoscaling;
+using Serval.Core.Security;
 using Serval.Core.Specs;
+using Serval.Server.Security;
 
 namespace Serval.Server.Gateway;
 
@@ -18,8 +20,8 @@ public static class ControlEndpoints
     public static void MapControl(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/functions", DeployAsync);
-        app.MapGet("/v1/functions", (FunctionCatalog catalog, Dispatcher dispatcher, TriggerScheduler triggers) =>
-            Results.Json(catalog.Functions.Values.OrderBy(f => f.Record.Name, StringComparer.Ordinal).Select(f => new
+        app.MapGet("/v1/functions", (HttpContext context, FunctionCatalog catalog, Dispatcher dispatcher, TriggerScheduler triggers) =>
+            Results.Json(catalog.Functions.Values.Where(f => RequestAccess.Covers(context, f.Record.Name)).OrderBy(f => f.Record.Name, StringComparer.Ordinal).Select(f => new
             {
                 name = f.Record.Name,
                 runtime = f.Latest.Spec.Runtime.ToString().ToLowerInvariant(),
@@ -136,6 +138,17 @@ public static class ControlEndpoints
         if (string.IsNullOrWhiteSpace(spec))
         {
             return Errors.Result(400, "the upload has no 'spec' part: send the serval.yaml text as the part 'spec'");
+        }
+
+        // The key's functions are checked once the spec names the function (an invalid spec fails below).
+        if (SpecParser.Parse(spec).Spec is { } parsed)
+        {
+            RequestAccess.SetTarget(context, parsed.Name);
+            AccessDecision access = RequestAccess.Check(context, Scope.Deploy, parsed.Name);
+            if (!access.Allowed)
+            {
+                return RequestAccess.Denied(access);
+            }
         }
 
         var files = form.Files.Where(f => f.Name == "file").Select(f => new UploadedFile(f.FileName, f.OpenReadStream)).ToList();

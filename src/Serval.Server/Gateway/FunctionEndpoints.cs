@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Primitives;
+using Serval.Core.Security;
 using Serval.Core.Specs;
 using Serval.Core.Wire;
 using Serval.Core.Tensors;
@@ -12,6 +13,7 @@ using Serval.Server.Functions;
 using Serval.Server.Gateway.Oip;
 using Serval.Server.Monitoring;
 using Serval.Server.Plans;
+using Serval.Server.Security;
 
 namespace Serval.Server.Gateway;
 
@@ -55,6 +57,11 @@ public static class FunctionEndpoints
         if (target is null)
         {
             return Errors.WriteAsync(context, string.IsNullOrEmpty(tid) ? 400 : 404, error!);
+        }
+
+        if (RequestAccess.Check(context, Scope.Invoke, target) is { Allowed: false } denied)
+        {
+            return Denials.WriteAsync(context, denied);
         }
 
         context.Response.Headers["X-Serval-Route"] = target;

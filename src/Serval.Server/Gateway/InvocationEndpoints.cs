@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Serval.Core.Security;
 using Serval.Server.Async;
+using Serval.Server.Security;
 
 namespace Serval.Server.Gateway;
 
@@ -17,11 +19,18 @@ public static class InvocationEndpoints
     public static void MapInvocations(this IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/invocations", ListAsync);
-        app.MapGet("/v1/invocations/{id}", async (string id, AsyncInvocations invocations, AsyncOptions options) =>
-            await invocations.GetAsync(id).ConfigureAwait(false) is { } view ? Results.Json(Detail(view)) : NotFound(id, options));
+        app.MapGet("/v1/invocations/{id}", async (HttpContext context, string id, AsyncInvocations invocations, AsyncOptions options) =>
+            await invocations.GetAsync(id).ConfigureAwait(false) is not { } view ? NotFound(id, options)
+                : RequestAccess.Check(context, Scope.Invoke, view.Function) is { Allowed: false } denied ? RequestAccess.Denied(denied)
+                : Results.Json(Detail(view)));
         app.MapGet("/v1/invocations/{id}/result", ResultAsync);
-        app.MapPost("/v1/invocations/{id}/cancel", async (string id, AsyncInvocations invocations, AsyncOptions options) =>
+        app.MapPost("/v1/invocations/{id}/cancel", async (HttpContext context, string id, AsyncInvocations invocations, AsyncOptions options) =>
         {
+            if (await DeniedAsync(context, id, invocations).ConfigureAwait(false) is { } denied)
+            {
+                return RequestAccess.Denied(denied);
+            }
+
             var (view, alreadyEnded) = await invocations.CancelAsync(id).ConfigureAwait(false);
             if (view is null)
             {
@@ -65,13 +74,34 @@ public static class InvocationEndpoints
 
         return Results.Json(new
         {
-            invocations = page.Select(Summary),
+            invocations = page.Where(v => RequestAccess.Covers(context, v.Function)).Select(Summary),
             next = page.Count == limit ? page[^1].Id : null,
         });
     }
 
+    /// <summary>
+    /// The refusal when the request's key does not cover the invocation's function; null when it
+    /// does, when it covers every function (no lookup), or when there is no such invocation (the endpoint's 404).
+    /// </summary>
+    private static async Task<Serval.Core.Security.AccessDecision?> DeniedAsync(HttpContext context, string id, AsyncInvocations invocations)
+    {
+        if (RequestAccess.KeyOf(context) is not { CoversAll: false } || await invocations.GetAsync(id).ConfigureAwait(false) is not { } view)
+        {
+            return null;
+        }
+
+        var decision = RequestAccess.Check(context, Scope.Invoke, view.Function);
+        return decision.Allowed ? null : decision;
+    }
+
     private static async Task ResultAsync(HttpContext context, string id, AsyncInvocations invocations, AsyncOptions options)
     {
+        if (await DeniedAsync(context, id, invocations).ConfigureAwait(false) is { } denied)
+        {
+            await Denials.WriteAsync(context, denied).ConfigureAwait(false);
+            return;
+        }
+
         if (await invocations.OpenResultAsync(id).ConfigureAwait(false) is not var (meta, body))
         {
             InvocationView? view = await invocations.GetAsync(id).ConfigureAwait(false);

@@ -36,6 +36,7 @@ public sealed class Metrics
     private readonly Counter _asyncAccepted;
     private readonly Counter _asyncEnded;
     private readonly Counter _triggerFires;
+    private readonly Counter _quotaRejections;
 
     /// <summary>Creates the families in a new registry.</summary>
     public Metrics()
@@ -53,6 +54,7 @@ public sealed class Metrics
         _asyncAccepted = factory.CreateCounter("serval_async_accepted_total", "Asynchronous invocations accepted, by source (api, trigger, plan, ...).", [.. Version, "source"]);
         _asyncEnded = factory.CreateCounter("serval_async_invocations_total", "Asynchronous invocations ended, by final status.", [.. Version, "status"]);
         _triggerFires = factory.CreateCounter("serval_trigger_fires_total", "Trigger fires submitted.", Version);
+        _quotaRejections = factory.CreateCounter("serval_quota_rejections_total", "Requests refused with 429 by an API key's quota, by key id and quota (rpm or concurrency).", ["key", "quota"]);
 
         Instances = factory.CreateGauge("serval_instances", "Instances by state.", [.. Version, "state"]);
         Queued = factory.CreateGauge("serval_queued", "Requests waiting for a free instance slot.", Version);
@@ -157,6 +159,9 @@ public sealed class Metrics
 
     /// <summary>Counts one trigger fire.</summary>
     public void TriggerFired(string function, int version) => _triggerFires.WithLabels(function, Text(version)).Inc();
+
+    /// <summary>Counts one request refused by key <paramref name="keyId"/>'s <paramref name="quota"/>.</summary>
+    public void QuotaRejected(string keyId, string quota) => _quotaRejections.WithLabels(keyId, quota).Inc();
 
     /// <summary>Writes every family in Prometheus' text format.</summary>
     public Task WriteAsync(Stream destination, CancellationToken cancellationToken) =>

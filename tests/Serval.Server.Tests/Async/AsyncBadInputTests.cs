@@ -66,10 +66,9 @@ public sealed class AsyncBadInputTests : IAsyncLifetime
 
         // Ended by the delete itself, so a function deployed again under the name never runs them.
         await _server.DeployHandlerAsync("doomed", "NoOp");
-        await Task.Delay(1500);
         foreach (string id in new[] { running, queued })
         {
-            var done = await AsyncCalls.GetAsync(_server.Client, id);
+            var done = await AsyncCalls.WaitAsync(_server.Client, id, TimeSpan.FromSeconds(30), "Failed", "Succeeded", "Cancelled", "Expired");
             Assert.Equal("Failed", (string)done["status"]!);
             Assert.Equal("function 'doomed' was deleted before the invocation could complete", (string)done["reason"]!);
             Assert.Equal("FunctionMissing", (string)done["condition"]!);

@@ -15,7 +15,7 @@ public sealed class OcrServiceFixture : IAsyncLifetime
     }
 
     /// <summary>The service on a platform whose options <paramref name="configure"/> changes (tracing on, say).</summary>
-    public OcrServiceFixture(Func<ServalOptions, ServalOptions>? configure) => Server = new ServerFixture(configure: configure);
+    internal OcrServiceFixture(Func<ServalOptions, ServalOptions>? configure) => Server = new ServerFixture(configure: configure);
 
     public ServerFixture Server { get; }
 

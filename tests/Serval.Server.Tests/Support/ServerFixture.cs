@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Serval.Server;
@@ -42,7 +43,37 @@ public sealed class ServerFixture(long maxBodyBytes = ServerFixture.MaxBodyBytes
         _app = ServalHost.Build(configure?.Invoke(options) ?? options,
             logging => logging.SetMinimumLevel(LogLevel.Warning));
         await _app.StartAsync();
-        Client = new HttpClient { BaseAddress = ServalHost.Address(_app), Timeout = TimeSpan.FromSeconds(60) };
+        Client = ClientWith(null);
+        string adminKeyFile = Path.Combine(DataDirectory, "admin.key");
+        if (File.Exists(adminKeyFile))
+        {
+            AdminKey = File.ReadAllText(adminKeyFile).Trim();
+            Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
+        }
+    }
+
+    /// <summary>The admin key the platform wrote at its first start with auth on (<see cref="Client"/> sends it); null with auth off.</summary>
+    public string? AdminKey { get; private set; }
+
+    /// <summary>A new client for the platform that sends <paramref name="key"/> as its bearer token (none when null).</summary>
+    public HttpClient ClientWith(string? key)
+    {
+        var client = new HttpClient { BaseAddress = ServalHost.Address(_app!), Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    /// <summary>Creates a key through the admin API (as <see cref="Client"/>) and returns its text; <paramref name="request"/> is the create body.</summary>
+    public async Task<string> CreateKeyAsync(object request)
+    {
+        using HttpResponseMessage response = await Client.PostAsJsonAsync("/v1/keys", request);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"key create failed: {(int)response.StatusCode} {body}");
+        return System.Text.Json.Nodes.JsonNode.Parse(body)!["key"]!.GetValue<string>();
     }
 
     public async Task DisposeAsync()
