@@ -29,8 +29,21 @@ public sealed class LifecycleTests
     {
         await using InstanceProcess instance = await InstanceProcess.StartReadyAsync(Packages.Onnx(Paths.RecModel));
         await using InstanceClient client = await instance.ConnectAsync();
+        Assert.Single((await client.InferAsync([Inputs.Rec(2400)])).Tensors());
+        instance.Process.Refresh();
+        TimeSpan idle = instance.Process.TotalProcessorTime;
         Task<Reply> reply = client.InferAsync([Inputs.Rec(2400)]);
-        await Task.Delay(100);
+
+        // In flight: the instance is computing it, not merely sent. After a first run (its JIT and
+        // allocations done), reading the input costs about a millisecond, so 50 ms of CPU is ORT's.
+        await Eventually.TrueAsync(
+            () =>
+            {
+                instance.Process.Refresh();
+                return Task.FromResult(reply.IsCompleted || instance.Process.TotalProcessorTime - idle > TimeSpan.FromMilliseconds(50));
+            },
+            "the instance computing the inference", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(5));
+        Assert.False(reply.IsCompleted, "the inference ended before SIGTERM could be sent: make the input larger");
 
         instance.Signal(InstanceProcess.SigTerm);
 
