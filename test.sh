@@ -5,12 +5,20 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 "$ROOT/scripts/setup.sh" || exit 1
-# Debian packages the tests drive for real: Prometheus and promtool (the metrics tests).
-if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
-  echo "== installing prometheus (apt-get)"
-  { apt-get install -y --no-install-recommends prometheus || { apt-get update && apt-get install -y --no-install-recommends prometheus; }; } >/tmp/serval-apt.log 2>&1 \
-    || { cat /tmp/serval-apt.log >&2; echo "could not install prometheus: the metrics tests need it"; echo "tests: 0 passed, 1 failed"; exit 1; }
-fi
+# Debian packages the tests drive for real: Prometheus and promtool (the metrics tests), nats-server (cluster mode).
+need() { # need PACKAGE COMMAND... : installs PACKAGE with apt-get when a command is missing
+  local package="$1"; shift
+  for command in "$@"; do
+    if ! command -v "$command" >/dev/null && [[ ! -x "/usr/sbin/$command" ]]; then
+      echo "== installing $package (apt-get)"
+      { apt-get install -y --no-install-recommends "$package" || { apt-get update && apt-get install -y --no-install-recommends "$package"; }; } >/tmp/serval-apt.log 2>&1 \
+        || { cat /tmp/serval-apt.log >&2; echo "could not install $package: the tests need it"; echo "tests: 0 passed, 1 failed"; exit 1; }
+      return
+    fi
+  done
+}
+need prometheus prometheus promtool
+need nats-server nats-server
 
 echo "== build"
 dotnet build Serval.slnx -c Debug --nologo -v quiet -clp:ErrorsOnly || { echo "tests: 0 passed, 1 failed"; exit 1; }

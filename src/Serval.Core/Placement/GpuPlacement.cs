@@ -1,4 +1,4 @@
-namespace Serval.Node.Capacity;
+namespace Serval.Core.Placement;
 
 /// <summary>
 /// Which of a node's GPUs an instance gets: pure, over each device's share in use (0 free, 1 full).

@@ -1,3 +1,5 @@
+using Serval.Core.Placement;
+
 namespace Serval.Node.Capacity;
 
 /// <summary>

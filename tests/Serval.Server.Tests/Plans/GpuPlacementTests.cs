@@ -1,3 +1,4 @@
+using Serval.Core.Placement;
 using Serval.Node.Capacity;
 using Serval.Server.Tests.Support;
 
