@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|relay|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -11,6 +11,17 @@ if (which is "decode" or "all")
 }
 
 if (which is "decode")
+{
+    return 0;
+}
+
+if (which is "relay" or "all")
+{
+    // In-process: one rec instance, its Unix socket against the node's TCP relay.
+    await RelayHop.RunAsync(rounds: quick ? 2 : 10, perRound: 20);
+}
+
+if (which is "relay")
 {
     return 0;
 }
