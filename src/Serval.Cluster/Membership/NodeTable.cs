@@ -42,6 +42,19 @@ public sealed class NodeTable(INatsKVStore bucket, TimeProvider time, ILogger lo
     /// <summary>The nodes ready now.</summary>
     public IReadOnlyList<NodeView> Ready() => Snapshot().Where(n => n.State == NodeState.Ready).ToArray();
 
+    /// <summary>
+    /// Takes a report a node sent in answer to an order (it carries the reservation just made), so
+    /// the next placement sees it without waiting for the next heartbeat.
+    /// </summary>
+    public void Note(NodeReport report)
+    {
+        _heard.AddOrUpdate(
+            report.Id,
+            _ => (report, time.GetUtcNow()),
+            (_, known) => report.Sequence > known.Report.Sequence ? (report, time.GetUtcNow()) : known);
+        Changed?.Invoke();
+    }
+
     /// <summary>Marks node <paramref name="id"/> draining (<paramref name="reason"/>), or ready again when null.</summary>
     public async Task SetDrainAsync(string id, string? reason, CancellationToken cancellationToken)
     {
@@ -86,7 +99,7 @@ public sealed class NodeTable(INatsKVStore bucket, TimeProvider time, ILogger lo
             {
                 _heard.TryRemove(entry.Key[3..], out _);
             }
-            else if (Json.Read<NodeReport>(entry.Value) is { } report)
+            else if (Json.Read<NodeReport>(entry.Value) is { } report && !(_heard.TryGetValue(report.Id, out var known) && known.Report.Sequence > report.Sequence && known.Report.Pid == report.Pid))
             {
                 // A heartbeat stored before the watch began may be a node long dead: the server's
                 // stamp says how old it is (off by the server's clock error, and corrected by the
