@@ -11,7 +11,17 @@ catch (ArgumentException e)
     return 2;
 }
 
-WebApplication app = ServalHost.Build(options);
+WebApplication app;
+try
+{
+    app = ServalHost.Build(options);
+}
+catch (Serval.Cluster.Connection.ClusterException e)
+{
+    Console.Error.WriteLine($"serval: {e.Message}");
+    return 3;
+}
+
 await app.StartAsync();
 Console.WriteLine($"serval: listening on {ServalHost.Address(app)} (data in {Path.GetFullPath(options.DataDirectory)})");
 await app.WaitForShutdownAsync();

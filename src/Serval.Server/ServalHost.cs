@@ -7,6 +7,7 @@ using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Node.Processes;
 using Serval.Server.Async;
+using Serval.Server.Cluster;
 using Serval.Server.Deployment;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
@@ -55,7 +56,8 @@ public static class ServalHost
             RunDirectory = Path.Combine(data, "run"),
             GraphCacheDirectory = options.GraphCache ? Path.Combine(data, "cache", "graphs") : null,
             HungGrace = options.HungGrace,
-            WarmPoolSize = options.WarmPoolSize,
+            // In a cluster the gateway's instances run on node agents: no local process would use a pool.
+            WarmPoolSize = options.Cluster.Enabled ? 0 : options.WarmPoolSize,
         };
         IServiceCollection services = builder.Services;
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
@@ -103,6 +105,10 @@ public static class ServalHost
         services.AddSingleton<Keys>();
         services.AddSingleton<QuotaGate>();
         services.AddSingleton<AuditLog>();
+        if (options.Cluster.Enabled)
+        {
+            Cluster.ClusterStartup.AddCluster(services, options, data);
+        }
 
         WebApplication app = builder.Build();
         app.UseRouting();
@@ -116,6 +122,7 @@ public static class ServalHost
         app.MapTriggers();
         app.MapKeys();
         app.MapAudit();
+        app.MapNodes();
         AccessStartup.Announce(app, options, data);
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());

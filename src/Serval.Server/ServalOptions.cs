@@ -67,6 +67,9 @@ public sealed record ServalOptions
     /// <summary>The function logs' retention and buffer (see <see cref="Monitoring.Logs.LogOptions"/>).</summary>
     public Monitoring.Logs.LogOptions Logs { get; init; } = new();
 
+    /// <summary>Cluster mode: the NATS servers, this process's roles, the node's id and labels (see <see cref="Cluster.ClusterOptions"/>).</summary>
+    public Cluster.ClusterOptions Cluster { get; init; } = new();
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {
@@ -85,9 +88,16 @@ public sealed record ServalOptions
                 "--async-max-payload-mb" => options with { Async = options.Async with { MaxPayloadBytes = long.TryParse(Value(), out long amb) && amb is > 0 and <= 2047 ? amb << 20 : throw new ArgumentException($"--async-max-payload-mb must be 1..2047, got '{args[i]}'") } },
                 "--async-retention-hours" => options with { Async = options.Async with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hours) && hours > 0 && hours <= 24 * 3650 ? TimeSpan.FromHours(hours) : throw new ArgumentException($"--async-retention-hours must be a positive number of hours, got '{args[i]}'") } },
                 "--log-retention-hours" => options with { Logs = options.Logs with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double logHours) && logHours > 0 && logHours <= 24 * 3650 ? TimeSpan.FromHours(logHours) : throw new ArgumentException($"--log-retention-hours must be a positive number of hours, got '{args[i]}'") } },
+                "--nats" => options with { Cluster = options.Cluster with { Nats = Value() } },
+                "--role" => options with { Cluster = options.Cluster with { Roles = Serval.Server.Cluster.ClusterOptions.ParseRoles(Value()) } },
+                "--node-id" => options with { Cluster = options.Cluster with { NodeId = Value() is { Length: > 0 and <= 64 } id && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? id : throw new ArgumentException($"--node-id must be 1..64 letters, digits, '-' or '_', got '{args[i]}'") } },
+                "--labels" => options with { Cluster = options.Cluster with { Labels = Serval.Server.Cluster.ClusterOptions.ParseLabels(Value()) } },
+                "--relay-port" => options with { Cluster = options.Cluster with { RelayPort = int.TryParse(Value(), out int relay) && relay is >= 0 and <= 65535 ? relay : throw new ArgumentException($"--relay-port must be 0..65535, got '{args[i]}'") } },
+                "--relay-host" => options with { Cluster = options.Cluster with { RelayHost = Value() } },
+                "--replicas" => options with { Cluster = options.Cluster with { Replicas = int.TryParse(Value(), out int replicas) && replicas is 1 or 3 or 5 ? replicas : throw new ArgumentException($"--replicas must be 1, 3 or 5, got '{args[i]}'") } },
                 "--auth" => options with { Auth = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--auth must be on or off, got '{v}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N, --nats URLS, --role ROLES, --node-id ID, --labels K=V,..., --relay-port N, --relay-host ADDR, --replicas N)"),
             };
         }
 

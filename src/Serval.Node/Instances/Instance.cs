@@ -48,6 +48,9 @@ public sealed class Instance
     /// <summary>The OS process, once started.</summary>
     public IRunningProcess? Process { get; internal set; }
 
+    /// <summary>The node it runs on when placed by an <see cref="IInstancePlacer"/>; null on this machine.</summary>
+    public PlacedInstance? Placed { get; internal set; }
+
     /// <summary>The socket connection, once ready.</summary>
     public InstanceConnection? Connection { get; internal set; }
 

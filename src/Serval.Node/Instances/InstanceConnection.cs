@@ -70,6 +70,9 @@ public sealed class InstanceConnection : IAsyncDisposable
     /// <summary>Invocations sent and not yet answered.</summary>
     public int Pending => _pending.Count;
 
+    /// <summary>Completes when the connection has closed (the instance gone, or <see cref="Close"/>).</summary>
+    public Task Completion => _readLoop;
+
     /// <summary>
     /// Connects to an instance listening on <paramref name="socketPath"/>. When the connection breaks,
     /// <paramref name="explain"/> turns the socket's reason into the caller's (e.g. the exit code of the

@@ -32,11 +32,13 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Instance> _instances = new();
 
     private readonly NodeCapacity _capacity;
+    private readonly IInstancePlacer? _placer;
     private int _disposed;
 
-    /// <summary>Creates a supervisor.</summary>
-    public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, NodeCapacity capacity, TimeProvider time, ILogger<InstanceSupervisor> logger)
+    /// <summary>Creates a supervisor; with a <paramref name="placer"/>, its instances run on the cluster's nodes instead of here.</summary>
+    public InstanceSupervisor(IProcessLauncher launcher, NodeOptions options, NodeCapacity capacity, TimeProvider time, ILogger<InstanceSupervisor> logger, IInstancePlacer? placer = null)
     {
+        _placer = placer;
         _launcher = launcher;
         _capacity = capacity;
         _options = options;
@@ -72,9 +74,17 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it cannot start.</summary>
-    public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts an instance and returns it once ready; throws <see cref="InstanceStartException"/> if it
+    /// cannot start. With a placer, on a node of the cluster (<paramref name="files"/> are the package's).
+    /// </summary>
+    public async Task<Instance> StartAsync(InstanceConfig config, CancellationToken cancellationToken, IReadOnlyList<Packages.PackageFile>? files = null)
     {
+        if (_placer is not null)
+        {
+            return await StartPlacedAsync(_placer, config, files ?? [], cancellationToken).ConfigureAwait(false);
+        }
+
         if (!_capacity.TryReserve(config.Cores, config.MemoryLimitMb, config.Gpus, out int[] devices, out string? shortOf))
         {
             throw new InstanceStartException($"this node has no room for another instance ({shortOf})", noRoom: true);
@@ -110,6 +120,32 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
         {
             string reason = e is InstanceStartException ? e.Message : $"could not start: {e.Message}";
             instance.Process?.Kill();
+            End(instance, InstanceState.Failed, reason);
+            throw e is InstanceStartException or OperationCanceledException ? e : new InstanceStartException(reason);
+        }
+    }
+
+    private async Task<Instance> StartPlacedAsync(IInstancePlacer placer, InstanceConfig config, IReadOnlyList<Packages.PackageFile> files, CancellationToken cancellationToken)
+    {
+        var instance = new Instance(config, _time.GetUtcNow());
+        _instances[config.InstanceId] = instance;
+        try
+        {
+            PlacedInstance placed = await placer.StartAsync(config, files, cancellationToken).ConfigureAwait(false);
+            instance.Placed = placed;
+            instance.Connection = placed.Connection;
+            _ = placed.Connection.Completion.ContinueWith(
+                // Closed by a stop this supervisor ordered, or by the node (the instance died, the node went).
+                _ => End(instance, instance.State == InstanceState.Draining ? InstanceState.Stopped : InstanceState.Failed, instance.State == InstanceState.Draining ? instance.Reason : placed.Connection.ClosedReason ?? $"the connection to node {placed.Node} closed"),
+                TaskScheduler.Default);
+            instance.TryMove(InstanceState.Ready, $"placed on node {placed.Node}", _time.GetUtcNow());
+            LogReady(config.InstanceId, config.Function, config.Version, instance.ColdStartMs);
+            InstanceReady?.Invoke(instance);
+            return instance;
+        }
+        catch (Exception e)
+        {
+            string reason = e is InstanceStartException ? e.Message : $"could not place: {e.Message}";
             End(instance, InstanceState.Failed, reason);
             throw e is InstanceStartException or OperationCanceledException ? e : new InstanceStartException(reason);
         }
@@ -181,7 +217,18 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(20), _time).ConfigureAwait(false);
         }
 
-        if (instance.Process is { } process)
+        if (instance.Placed is { } placed && _placer is not null)
+        {
+            try
+            {
+                await _placer.StopAsync(placed, reason).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPlacedStopFailed(instance.Id, placed.Node, e.Message);
+            }
+        }
+        else if (instance.Process is { } process)
         {
             process.Terminate();
             try
@@ -357,6 +404,9 @@ public sealed partial class InstanceSupervisor : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "pooled process {Pid} could not be reached ({Problem}); starting a fresh instance process")]
     private partial void LogPooledUnreachable(int pid, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "instance {Id} on node {Node} may still run: its stop order failed ({Problem})")]
+    private partial void LogPlacedStopFailed(string id, string node, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "[{Id}] {Line}")]
     private partial void LogInstanceOutput(string id, string line);

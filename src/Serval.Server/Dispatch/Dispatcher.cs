@@ -134,7 +134,7 @@ public sealed class Dispatcher
                 outcome = InvokeOutcome.Fail(ErrorKind.Timeout, $"{version.Function} v{version.Version} did not answer within its deadline of {timeout.TotalSeconds:0.###} s");
             }
 
-            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0, lease.QueueMs);
+            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0, lease.QueueMs, instance.Placed?.Node);
         }
         finally
         {
@@ -201,7 +201,7 @@ public sealed class Dispatcher
             InstanceStartException refusal;
             try
             {
-                return await _supervisor.StartAsync(_configs.Create(version.Spec, version.Version, id, packageDir), cancellationToken).ConfigureAwait(false);
+                return await _supervisor.StartAsync(_configs.Create(version.Spec, version.Version, id, packageDir), cancellationToken, version.Record.Files).ConfigureAwait(false);
             }
             catch (InstanceStartException e) when (e.NoRoom && reclaimed < MaxReclaims
                 && _pools.TryGetValue((version.Function, version.Version), out VersionPool? pool) && pool.HasWaiters)

@@ -19,6 +19,10 @@ public static class InvocationHeaders
         headers["X-Serval-Cold-Start"] = result.ColdStart ? "true" : "false";
         headers["X-Serval-Instance"] = result.InstanceId;
         headers["X-Serval-Version"] = version.Version.ToString(CultureInfo.InvariantCulture);
+        if (result.Node is { } node)
+        {
+            headers["X-Serval-Node"] = node;
+        }
     }
 
     /// <summary>

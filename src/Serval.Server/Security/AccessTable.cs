@@ -43,6 +43,8 @@ public static class AccessTable
         ["GET /v1/functions/{name}/triggers"] = DeployRoute,
         ["GET /v1/functions/{name}/logs"] = DeployRoute,
         ["DELETE /v1/functions/{name}"] = new(Scope.Deploy, FunctionSource.Route, "delete"),
+        ["GET /v1/nodes"] = new(Scope.Deploy, FunctionSource.None),
+        ["GET /v1/cluster"] = new(Scope.Deploy, FunctionSource.None),
         ["GET /metrics"] = new(Scope.Deploy, FunctionSource.All),
         ["POST /v1/keys"] = new(Scope.Admin, FunctionSource.None, "key.create"),
         ["GET /v1/keys"] = new(Scope.Admin, FunctionSource.None),
