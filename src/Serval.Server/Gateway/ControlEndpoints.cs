@@ -43,6 +43,7 @@ public static class ControlEndpoints
                     created = f.Record.Created,
                     updated = f.Record.Updated,
                     aliases = f.Aliases,
+                    serving = ReleaseEndpoints.ServingJson(f),
                     triggers = TriggerEndpoints.Json(triggers.States(f.Latest)),
                     versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
                 })
@@ -67,7 +68,7 @@ public static class ControlEndpoints
                 return IsPlan(name, plan);
             }
 
-            DeployedVersion latest = f.Latest;
+            DeployedVersion latest = f.Stable;
             var minimum = ScalingLoop.Minimum(latest, time.GetUtcNow());
             TimeZoneInfo zone = ScalingLoop.Zone(latest.Spec);
             VersionPool? pool = dispatcher.Pools.FirstOrDefault(p => p.Version.Function == name && p.Version.Version == latest.Version);
@@ -104,7 +105,7 @@ public static class ControlEndpoints
         });
     }
 
-    private static async Task<IResult> DeployAsync(HttpContext context, Deployer deployer, ServalOptions options)
+    private static async Task<IResult> DeployAsync(HttpContext context, Deployer deployer, ServalOptions options, FunctionCatalog catalog)
     {
         HttpRequest request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
@@ -168,6 +169,8 @@ public static class ControlEndpoints
             created = v.Record.Created,
             files = v.Record.Files.Select(f => new { path = f.Path, size = f.Size, digest = f.Digest }),
             warnings = result.Warnings,
+            serving = catalog.Functions.TryGetValue(v.Function, out DeployedFunction? now) ? ReleaseEndpoints.ServingJson(now) : null,
+            release = result.Release is { } release ? ReleaseEndpoints.RecordJson(release) : null,
         };
         return result.Created ? Results.Json(body, statusCode: 201) : Results.Json(body);
     }
