@@ -31,7 +31,7 @@ public static class ControlEndpoints
                 created = f.Record.Created,
                 updated = f.Record.Updated,
                 instances = dispatcher.InstancesOf(f.Record.Name).Count(),
-                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Latest)),
+                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Stable)),
             })));
         app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog, TriggerScheduler triggers) =>
             catalog.Functions.TryGetValue(name, out DeployedFunction? f)
@@ -44,7 +44,7 @@ public static class ControlEndpoints
                     updated = f.Record.Updated,
                     aliases = f.Aliases,
                     serving = ReleaseEndpoints.ServingJson(f),
-                    triggers = TriggerEndpoints.Json(triggers.States(f.Latest)),
+                    triggers = TriggerEndpoints.Json(triggers.States(f.Stable)),
                     versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
                 })
                 : NoFunction(name));
