@@ -90,7 +90,7 @@ public static class ControlEndpoints
                 reason = decision?.Reason,
             });
         });
-        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, Async.AsyncInvocations invocations, CancellationToken cancellationToken) =>
+        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, Async.AsyncInvocations invocations, Releases.ReleaseWindows windows, CancellationToken cancellationToken) =>
         {
             if (!catalog.Functions.ContainsKey(name))
             {
@@ -101,6 +101,7 @@ public static class ControlEndpoints
             await invocations.FunctionDeletedAsync(name).ConfigureAwait(false);
             await dispatcher.RemoveAsync(name).ConfigureAwait(false);
             stats.Remove(name);
+            windows.Forget(name);
             return Results.NoContent();
         });
     }

@@ -92,6 +92,10 @@ public sealed class SqliteFunctionStore : IFunctionStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <c>prod</c> is written only when missing: for a new function, the new version; in a store
+    /// from before releases, the version <c>latest</c> pointed at until now (it served then).
+    /// </remarks>
     public Task<VersionRecord> AddVersionAsync(string function, string digest, string specText, IReadOnlyList<PackageFile> files, string metadataJson, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = Open();
@@ -117,10 +121,11 @@ public sealed class SqliteFunctionStore : IFunctionStore
         using (SqliteCommand insert = Command(connection, """
             INSERT INTO versions (function, version, digest, spec, files, metadata, created)
             VALUES ($name, $version, $digest, $spec, $files, $metadata, $now);
+            INSERT INTO aliases (function, alias, version)
+            SELECT $name, 'prod', COALESCE((SELECT version FROM aliases WHERE function = $name AND alias = 'latest'), $version) WHERE true
+            ON CONFLICT(function, alias) DO NOTHING;
             INSERT INTO aliases (function, alias, version) VALUES ($name, 'latest', $version)
             ON CONFLICT(function, alias) DO UPDATE SET version = $version;
-            INSERT INTO aliases (function, alias, version) VALUES ($name, 'prod', $version)
-            ON CONFLICT(function, alias) DO NOTHING;
             """))
         {
             insert.Parameters.AddWithValue("$name", function);

@@ -69,6 +69,25 @@ public sealed class ReleaseApiTests(ReleaseFixture fixture) : IClassFixture<Rele
         Assert.Equal("1", named.Headers.GetValues("X-Serval-Version").Single());
     }
 
+    [Fact]
+    public async Task RunningRelease_KeptInTheStore_ASecondPlatformServesTheSameSplit()
+    {
+        await fixture.DeployAsync("kept", "v1", sleepMs: 0);
+        await fixture.DeployAsync("kept", "v2", sleepMs: 0, release: "{ steps: [25, 100], interval: 1h }");
+
+        await using var again = new ServerFixtureOn(fixture.Server.DataDirectory);
+        await again.StartAsync();
+        JsonNode status = await Json.ReadAsync(await again.Client.GetAsync("/v1/functions/kept/release"));
+
+        Assert.Equal("running", (string?)status["release"]!["state"]);
+        Assert.Equal(25, (int)status["release"]!["percent"]!);
+        Assert.Equal(75, (int)status["serving"]!["weights"]!["1"]!);
+        Assert.Equal(25, (int)status["serving"]!["weights"]!["2"]!);
+        Assert.Equal("start", (string?)status["release"]!["history"]![0]!["action"]);
+        JsonNode function = await Json.ReadAsync(await again.Client.GetAsync("/v1/functions/kept"));
+        Assert.Equal((2, 1), ((int)function["aliases"]!["latest"]!, (int)function["aliases"]!["prod"]!));
+    }
+
     private async Task<int> VersionAsync(string name, string bid, string user)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/fn/{name}") { Content = new StringContent("x") };
