@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds Release and runs the benchmarks: bench/run.sh [overhead|relay|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
+# Builds Release and runs the benchmarks: bench/run.sh [overhead|relay|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|release|decode|all] [--quick]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$ROOT/scripts/setup.sh"

@@ -19,13 +19,13 @@ public sealed class LoadRecorder(Platform platform, Payload payload, string path
     /// <summary>Seconds since this recorder was made.</summary>
     public double Now => _clock.Elapsed.TotalSeconds;
 
-    /// <summary>Runs <paramref name="clients"/>(t) clients until <paramref name="seconds"/> have passed.</summary>
-    public async Task RunAsync(Func<double, int> clients, double seconds)
+    /// <summary>Runs <paramref name="clients"/>(t) clients until <paramref name="seconds"/> have passed (or <paramref name="cancel"/> is cancelled).</summary>
+    public async Task RunAsync(Func<double, int> clients, double seconds, CancellationToken cancel = default)
     {
         double end = Now + seconds;
         var workers = new List<Task>();
         var active = new Stack<CancellationTokenSource>();
-        while (Now < end)
+        while (Now < end && !cancel.IsCancellationRequested)
         {
             int want = clients(Now);
             while (active.Count < want)
@@ -41,6 +41,11 @@ public sealed class LoadRecorder(Platform platform, Payload payload, string path
             }
 
             await Task.Delay(20);
+        }
+
+        while (active.Count > 0)
+        {
+            active.Pop().Cancel();
         }
 
         await Task.WhenAll(workers);

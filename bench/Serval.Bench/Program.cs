@@ -1,6 +1,6 @@
 using Serval.Bench;
 
-// dotnet Serval.Bench.dll [overhead|relay|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|decode|all] [--quick]
+// dotnet Serval.Bench.dll [overhead|relay|auth|throughput|coldstart|scaleout|spiky|ocr|batching|async|fanout|release|decode|all] [--quick]
 string which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 bool quick = args.Contains("--quick");
 Console.WriteLine($"Serval benchmarks on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -91,6 +91,11 @@ if (which is "async" or "all")
 if (which is "fanout" or "all")
 {
     await Fanout.RunAsync(platform, rounds: quick ? 1 : 3);
+}
+
+if (which is "release" or "all")
+{
+    await ReleaseSwitch.RunAsync(platform, rounds: quick ? 2 : 5);
 }
 
 return 0;

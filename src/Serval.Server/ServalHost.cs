@@ -15,6 +15,7 @@ using Serval.Server.Gateway;
 using Serval.Server.Monitoring;
 using Serval.Server.Monitoring.Logs;
 using Serval.Server.Plans;
+using Serval.Server.Releases;
 using Serval.Server.Scaling;
 using Serval.Server.Security;
 using Serval.Server.Storage;
@@ -28,7 +29,7 @@ public static class ServalHost
     /// <summary>The application, configured but not started.</summary>
     public static WebApplication Build(ServalOptions options, Action<ILoggingBuilder>? logging = null)
     {
-        var invalid = options.Dispatch.Validate().Concat(options.Autoscaler.Validate()).Concat(options.Async.Validate()).ToList();
+        var invalid = options.Dispatch.Validate().Concat(options.Autoscaler.Validate()).Concat(options.Async.Validate()).Concat(options.Releases.Validate()).ToList();
         if (invalid.Count > 0)
         {
             throw new ArgumentException("invalid settings: " + string.Join("; ", invalid));
@@ -79,12 +80,17 @@ public static class ServalHost
         services.AddSingleton<ScalingLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<ScalingLoop>());
         services.AddSingleton<Dispatcher>();
+        services.AddSingleton(options.Releases);
+        services.AddSingleton<ReleaseWindows>();
+        services.AddSingleton<ReleaseController>();
+        services.AddSingleton<ReleaseLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReleaseLoop>());
         services.AddSingleton<FunctionStats>();
         services.AddSingleton<Metrics>();
         services.AddSingleton(options.Logs);
         services.AddSingleton(sp => new FunctionLogs(Path.Combine(data, "logs.db"), options.Logs, options.Time));
         services.AddHostedService(sp => sp.GetRequiredService<FunctionLogs>());
-        services.AddSingleton(sp => new InvocationRecorder(sp.GetRequiredService<FunctionStats>(), sp.GetRequiredService<Metrics>(), sp.GetRequiredService<InstanceSupervisor>(), sp.GetRequiredService<FunctionLogs>(), options.Time));
+        services.AddSingleton(sp => new InvocationRecorder(sp.GetRequiredService<FunctionStats>(), sp.GetRequiredService<Metrics>(), sp.GetRequiredService<InstanceSupervisor>(), sp.GetRequiredService<FunctionLogs>(), options.Time, sp.GetRequiredService<ReleaseWindows>()));
         services.AddSingleton<ScrapeGauges>();
         services.AddTracing(options.Tracing);
         services.AddSingleton(options.Async);
@@ -116,6 +122,7 @@ public static class ServalHost
         app.MapOip();
         app.MapFunctions();
         app.MapControl();
+        app.MapReleases();
         app.MapMetrics();
         app.MapLogs();
         app.MapInvocations();

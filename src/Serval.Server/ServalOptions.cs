@@ -49,6 +49,9 @@ public sealed record ServalOptions
     /// <summary>Asynchronous invocations: payload limit, leases, back-off, retention (see <see cref="Async.AsyncOptions"/>).</summary>
     public Async.AsyncOptions Async { get; init; } = new();
 
+    /// <summary>Release controller settings (tick, warm-up and drain bounds).</summary>
+    public Releases.ReleaseOptions Releases { get; init; } = new();
+
     /// <summary>Time between autoscaling decisions (see <see cref="Scaling.ScalingLoopOptions.Tick"/>).</summary>
     public TimeSpan ScalingTick { get; init; } = TimeSpan.FromMilliseconds(500);
 

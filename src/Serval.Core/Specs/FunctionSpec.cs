@@ -85,6 +85,9 @@ public sealed record FunctionSpec
     /// <summary><c>routes</c>: the (bid, tid) pairs this function or plan serves on <c>/predict</c>.</summary>
     public IReadOnlyList<RouteSpec> Routes { get; init; } = [];
 
+    /// <summary><c>release</c>: how a deploy of this version moves traffic to it; null: at once (a hot update).</summary>
+    public ReleaseSpec? Release { get; init; }
+
     /// <summary>The line of each key in the file (<c>"instances.max"</c> → 4), for errors found after parsing.</summary>
     public IReadOnlyDictionary<string, int> Lines { get; init; } = new Dictionary<string, int>();
 

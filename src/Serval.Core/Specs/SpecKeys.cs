@@ -4,7 +4,7 @@ namespace Serval.Core.Specs;
 internal static class SpecKeys
 {
     public static readonly string[] Top =
-        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async", "triggers"];
+        ["name", "runtime", "model", "models", "handler", "entry", "description", "instances", "resources", "timeout", "env", "schedule", "timezone", "batching", "plan", "routes", "async", "triggers", "release"];
 
     public static readonly string[] Instances = ["min", "max", "concurrency", "idle"];
 
@@ -19,6 +19,8 @@ internal static class SpecKeys
     public static readonly string[] PlanStep = ["name", "function", "version", "map", "concurrency", "runs", "timeout"];
 
     public static readonly string[] Route = ["tid", "bid"];
+
+    public static readonly string[] Release = ["steps", "interval", "maxErrorRate", "maxLatencyRatio", "minRequests", "bids", "sticky"];
 
     /// <summary>The keys of one <c>schedule</c> entry.</summary>
     public static readonly string[] ScheduleEntry = ["cron", "min"];
@@ -81,5 +83,6 @@ internal static class SpecKeys
         yield return ("async", Async);
         yield return ("batching", Batching);
         yield return ("plan", Plan);
+        yield return ("release", Release);
     }
 }

@@ -69,6 +69,7 @@ internal sealed partial class SpecReader(string file)
         PlanSpec? plan = null;
         IReadOnlyList<RouteSpec> routes = [];
         IReadOnlyList<TriggerSpec> triggers = [];
+        ReleaseSpec? release = null;
         var present = new Dictionary<string, (YamlNode Key, YamlNode Value)>(StringComparer.Ordinal);
 
         foreach (var (key, keyNode, value) in KnownEntries(top, "", SpecKeys.Top, SpecKeys.Future))
@@ -94,6 +95,7 @@ internal sealed partial class SpecReader(string file)
                 case "plan": plan = ReadPlan(value); break;
                 case "routes": routes = ReadRoutes(value); break;
                 case "triggers": triggers = ReadTriggers(value); break;
+                case "release": release = ReadRelease(value); break;
             }
         }
 
@@ -139,6 +141,7 @@ internal sealed partial class SpecReader(string file)
             Plan = plan,
             Routes = routes,
             Triggers = triggers,
+            Release = release,
             Lines = _lines,
             Columns = _columns,
         };
@@ -193,7 +196,7 @@ internal sealed partial class SpecReader(string file)
     /// <summary>A plan names functions to call: it has no runtime, code, model or instances of its own.</summary>
     private void CheckPlanRules(Dictionary<string, (YamlNode Key, YamlNode Value)> present)
     {
-        foreach (var key in (string[])["runtime", "model", "models", "handler", "entry", "instances", "resources", "batching", "schedule", "env"])
+        foreach (var key in (string[])["runtime", "model", "models", "handler", "entry", "instances", "resources", "batching", "schedule", "env", "release"])
         {
             if (present.TryGetValue(key, out var entry))
             {

@@ -12,6 +12,9 @@ public sealed record DeployResult(DeployedVersion? Version, bool Created, string
     /// <summary>What the deploy went through with but the user should know (a GPU step placed on a CPU).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>How the deploy moved traffic to the new version (null for a function's first version, or an unchanged deploy).</summary>
+    public Releases.ReleaseRecord? Release { get; init; }
+
     /// <summary>A refused deploy.</summary>
     public static DeployResult Refused(string error, IReadOnlyList<string>? details = null) => new(null, false, error, details ?? [error]);
 }

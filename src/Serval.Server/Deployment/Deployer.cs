@@ -13,11 +13,11 @@ namespace Serval.Server.Deployment;
 
 /// <summary>
 /// Turns an upload into an immutable version: validate the spec and its files, store the blobs, prove
-/// the package loads in a throw-away instance, then record the version and move <c>latest</c>. Any
-/// failure leaves what was deployed before untouched (blobs are content-addressed, so a stored blob
+/// the package loads in a throw-away instance, then record the version, move <c>latest</c>, and hand
+/// the serving alias to the <see cref="Releases.ReleaseController"/>. Any failure leaves what was deployed before untouched (blobs are content-addressed, so a stored blob
 /// of a refused deploy is harmless).
 /// </summary>
-public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCache packages, InstanceSupervisor supervisor, InstanceConfigFactory configs, TimeProvider time)
+public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCache packages, InstanceSupervisor supervisor, InstanceConfigFactory configs, Releases.ReleaseController releases, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -118,7 +118,10 @@ public sealed class Deployer(FunctionCatalog catalog, BlobStore blobs, PackageCa
         string metadata = JsonSerializer.Serialize(report, Json);
         await catalog.ChangeAsync(store => store.AddVersionAsync(spec.Name, versionDigest, specText, stored, metadata, time.GetUtcNow(), cancellationToken), cancellationToken)
             .ConfigureAwait(false);
-        return new DeployResult(catalog.Functions[spec.Name].Latest, Created: true, null, []) { Warnings = warnings };
+        // Recorded as latest; the serving alias moves now: at once once its instances are ready, or by a release.
+        DeployedVersion deployed = catalog.Functions[spec.Name].Latest;
+        Releases.ReleaseRecord? release = await releases.DeployedAsync(deployed, CancellationToken.None).ConfigureAwait(false);
+        return new DeployResult(deployed, Created: true, null, []) { Warnings = warnings, Release = release };
     }
 
     /// <summary>

@@ -37,6 +37,9 @@ public sealed class VersionPool
     private InvokeError? _startError;
     private DateTimeOffset? _lastRequest;
     private bool _closed;
+    private int _reserved;
+    private DateTimeOffset _reservedUntil;
+    private DateTimeOffset? _retireAt;
 
     /// <summary>Creates an empty pool.</summary>
     public VersionPool(DeployedVersion version, Func<DeployedVersion, CancellationToken, Task<Instance>> start, Func<Instance, string, Task> stop, DispatchOptions options, TimeProvider time, TimeSpan window)
@@ -205,6 +208,74 @@ public sealed class VersionPool
         foreach (Instance victim in victims)
         {
             _ = _stop(victim, $"scaled down: {reason}");
+        }
+    }
+
+    /// <summary>
+    /// Keeps at least <paramref name="count"/> instances until <paramref name="until"/> and starts the
+    /// missing ones now (unless starts are backing off): a release readies the version it moves
+    /// traffic to before moving it. Cancels a retirement.
+    /// </summary>
+    public void Reserve(int count, DateTimeOffset until)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _reserved = count;
+            _reservedUntil = until;
+            _retireAt = null;
+            for (int i = _members.Count + _starting; i < count && _backoff.MayStart(_time.GetUtcNow()); i++)
+            {
+                StartLocked();
+            }
+        }
+    }
+
+    /// <summary>The instances a reservation keeps at <paramref name="now"/> (0 when none holds).</summary>
+    public int Reserved(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return now < _reservedUntil ? _reserved : 0;
+        }
+    }
+
+    /// <summary>
+    /// Lets every instance go from <paramref name="at"/> on (the scaling loop drains them then): the
+    /// version no longer takes traffic through the serving alias, and requests already routed to it
+    /// before the switch have until then to arrive.
+    /// </summary>
+    public void Retire(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _retireAt = at;
+            _reserved = 0;
+        }
+    }
+
+    /// <summary>True once a retirement's time has come.</summary>
+    public bool Retiring(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _retireAt is { } at && now >= at;
+        }
+    }
+
+    /// <summary>Why the last start failed, while starts are failing (null after a success or a refusal for room).</summary>
+    public string? StartError
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _startError?.Message;
+            }
         }
     }
 

@@ -31,7 +31,7 @@ public static class ControlEndpoints
                 created = f.Record.Created,
                 updated = f.Record.Updated,
                 instances = dispatcher.InstancesOf(f.Record.Name).Count(),
-                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Latest)),
+                nextTrigger = TriggerEndpoints.Next(triggers.States(f.Stable)),
             })));
         app.MapGet("/v1/functions/{name}", (string name, FunctionCatalog catalog, TriggerScheduler triggers) =>
             catalog.Functions.TryGetValue(name, out DeployedFunction? f)
@@ -43,7 +43,8 @@ public static class ControlEndpoints
                     created = f.Record.Created,
                     updated = f.Record.Updated,
                     aliases = f.Aliases,
-                    triggers = TriggerEndpoints.Json(triggers.States(f.Latest)),
+                    serving = ReleaseEndpoints.ServingJson(f),
+                    triggers = TriggerEndpoints.Json(triggers.States(f.Stable)),
                     versions = f.Versions.OrderByDescending(v => v.Version).Select(VersionJson),
                 })
                 : NoFunction(name));
@@ -67,7 +68,7 @@ public static class ControlEndpoints
                 return IsPlan(name, plan);
             }
 
-            DeployedVersion latest = f.Latest;
+            DeployedVersion latest = f.Stable;
             var minimum = ScalingLoop.Minimum(latest, time.GetUtcNow());
             TimeZoneInfo zone = ScalingLoop.Zone(latest.Spec);
             VersionPool? pool = dispatcher.Pools.FirstOrDefault(p => p.Version.Function == name && p.Version.Version == latest.Version);
@@ -89,7 +90,7 @@ public static class ControlEndpoints
                 reason = decision?.Reason,
             });
         });
-        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, Async.AsyncInvocations invocations, CancellationToken cancellationToken) =>
+        app.MapDelete("/v1/functions/{name}", async (string name, FunctionCatalog catalog, Dispatcher dispatcher, FunctionStats stats, Async.AsyncInvocations invocations, Releases.ReleaseWindows windows, CancellationToken cancellationToken) =>
         {
             if (!catalog.Functions.ContainsKey(name))
             {
@@ -100,11 +101,12 @@ public static class ControlEndpoints
             await invocations.FunctionDeletedAsync(name).ConfigureAwait(false);
             await dispatcher.RemoveAsync(name).ConfigureAwait(false);
             stats.Remove(name);
+            windows.Forget(name);
             return Results.NoContent();
         });
     }
 
-    private static async Task<IResult> DeployAsync(HttpContext context, Deployer deployer, ServalOptions options)
+    private static async Task<IResult> DeployAsync(HttpContext context, Deployer deployer, ServalOptions options, FunctionCatalog catalog)
     {
         HttpRequest request = context.Request;
         if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
@@ -168,6 +170,8 @@ public static class ControlEndpoints
             created = v.Record.Created,
             files = v.Record.Files.Select(f => new { path = f.Path, size = f.Size, digest = f.Digest }),
             warnings = result.Warnings,
+            serving = catalog.Functions.TryGetValue(v.Function, out DeployedFunction? now) ? ReleaseEndpoints.ServingJson(now) : null,
+            release = result.Release is { } release ? ReleaseEndpoints.RecordJson(release) : null,
         };
         return result.Created ? Results.Json(body, statusCode: 201) : Results.Json(body);
     }

@@ -75,7 +75,7 @@ public static class FunctionEndpoints
         var services = context.RequestServices;
         var catalog = services.GetRequiredService<FunctionCatalog>();
         string? version = context.Request.Query["version"];
-        if (catalog.Resolve(name, version) is not { } deployed)
+        if (Callers.Resolve(catalog, name, version, context.Request) is not { } deployed)
         {
             await Errors.WriteAsync(context, 404, OipEndpoints.NotFoundMessage(catalog, name, version, "function")).ConfigureAwait(false);
             return;

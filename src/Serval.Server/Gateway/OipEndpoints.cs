@@ -64,7 +64,7 @@ public static class OipEndpoints
         var services = context.RequestServices;
         var catalog = services.GetRequiredService<FunctionCatalog>();
         var options = services.GetRequiredService<ServalOptions>();
-        if (catalog.Resolve(name, version) is not { } deployed)
+        if (Callers.Resolve(catalog, name, version, context.Request) is not { } deployed)
         {
             await Errors.WriteAsync(context, 404, NotFoundMessage(catalog, name, version)).ConfigureAwait(false);
             return;

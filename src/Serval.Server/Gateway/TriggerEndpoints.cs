@@ -11,7 +11,7 @@ public static class TriggerEndpoints
     public static void MapTriggers(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/functions/{name}/triggers", (string name, FunctionCatalog catalog, TriggerScheduler triggers) =>
             catalog.Functions.TryGetValue(name, out DeployedFunction? f)
-                ? Results.Json(Json(triggers.States(f.Latest)))
+                ? Results.Json(Json(triggers.States(f.Stable)))
                 : Errors.Result(404, $"no function named '{name}'"));
 
     /// <summary>The triggers as JSON objects: <c>{index, cron, timezone, payload, lastFire, lastInvocation, nextFire}</c>.</summary>

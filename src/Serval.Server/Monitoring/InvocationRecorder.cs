@@ -18,11 +18,13 @@ public sealed class InvocationRecorder
     private readonly Metrics _metrics;
     private readonly FunctionLogs? _logs;
     private readonly TimeProvider _time;
+    private readonly Releases.ReleaseWindows? _windows;
     private readonly string _node = Environment.MachineName;
 
     /// <summary>Subscribes to the supervisor's events.</summary>
-    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor, FunctionLogs? logs = null, TimeProvider? time = null)
+    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor, FunctionLogs? logs = null, TimeProvider? time = null, Releases.ReleaseWindows? windows = null)
     {
+        _windows = windows;
         _stats = stats;
         _metrics = metrics;
         _logs = logs;
@@ -51,6 +53,7 @@ public sealed class InvocationRecorder
     {
         _stats.Record(version.Function, result.DurationMs);
         _metrics.Invocation(version.Function, version.Version, result.Outcome.Error, result.QueueMs, result.DurationMs, dispatched: result.InstanceId.Length > 0 || result.QueueMs > 0);
+        _windows?.Record(version.Function, version.Version, result.Outcome.Error, result.QueueMs + result.DurationMs);
         if (_logs is not null)
         {
             DateTimeOffset now = _time.GetUtcNow();

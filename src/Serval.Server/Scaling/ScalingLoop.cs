@@ -10,7 +10,7 @@ using Serval.Server.Functions;
 namespace Serval.Server.Scaling;
 
 /// <summary>
-/// The controller's loop: every tick, for every version with a pool (and every latest version with
+/// The controller's loop: every tick, for every version with a pool (and every serving version with
 /// a minimum), ask the <see cref="Autoscaler"/> how many instances it should have and tell the pool.
 /// The loop holds no arithmetic: the policy decides, the pool acts. <see cref="TickAsync"/> is one
 /// step, so tests drive it with a fake clock.
@@ -37,24 +37,27 @@ public sealed partial class ScalingLoop(
         supervisor.CheckHealth();
         var functions = catalog.Functions;
         var minimums = new Dictionary<string, int>(functions.Count, StringComparer.Ordinal);
+        static string Key(DeployedVersion v) => $"{v.Function}/{v.Version}";
         foreach (DeployedFunction function in functions.Values)
         {
-            // Provisioned instances exist before any request: make the latest version's pool.
+            // Provisioned instances exist before any request: make the serving versions' pools.
             // A plan has no instances: its steps' functions scale with the load it sends them.
-            DeployedVersion latest = function.Latest;
-            int min = minimums[latest.Function] = latest.Spec.Runtime == RuntimeKind.Plan ? 0 : Minimum(latest, now).Min;
-            if (min > 0)
+            foreach (DeployedVersion serving in function.Canary is { } canary ? [function.Stable, canary] : new[] { function.Stable })
             {
-                dispatcher.Pool(latest);
+                int min = minimums[Key(serving)] = serving.Spec.Runtime == RuntimeKind.Plan ? 0 : Minimum(serving, now).Min;
+                if (min > 0)
+                {
+                    dispatcher.Pool(serving);
+                }
             }
         }
 
         foreach (VersionPool pool in dispatcher.Pools.ToList())
         {
             DeployedVersion version = pool.Version;
-            bool routed = functions.TryGetValue(version.Function, out DeployedFunction? function)
-                && function.Latest.Version == version.Version;
-            int min = routed ? minimums[version.Function] : 0;
+            bool routed = functions.TryGetValue(version.Function, out DeployedFunction? function) && function.Serves(version.Version);
+            // A release's reservation keeps the instances it readied until traffic reaches them.
+            int min = Math.Max(routed ? minimums.GetValueOrDefault(Key(version)) : 0, pool.Reserved(now));
             PoolSnapshot snapshot = pool.Snapshot(options);
             InstancesSpec instances = version.Spec.Instances with { Min = Math.Min(min, version.Spec.Instances.Max) };
             ScaleDecision decision = _autoscaler.Decide(new AutoscalerInput
@@ -75,7 +78,15 @@ public sealed partial class ScalingLoop(
                 LogDecision(version.Function, version.Version, snapshot.Ready + snapshot.Starting, decision.DesiredInstances, decision.Reason);
             }
 
-            pool.ScaleTo(decision.DesiredInstances, instances.Min, decision.Reason);
+            int desired = decision.DesiredInstances;
+            string reason = decision.Reason;
+            if (!routed && pool.Retiring(now))
+            {
+                // Traffic moved to another version: drain all (each stop waits for its in-flight calls).
+                (desired, reason) = (min, $"v{version.Version} no longer serves {version.Function}: drained after the switch");
+            }
+
+            pool.ScaleTo(desired, instances.Min, reason);
             if (!routed && pool.IsEmpty)
             {
                 dispatcher.Forget(pool);

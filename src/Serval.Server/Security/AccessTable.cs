@@ -42,6 +42,8 @@ public static class AccessTable
         ["GET /v1/functions/{name}/scaling"] = DeployRoute,
         ["GET /v1/functions/{name}/triggers"] = DeployRoute,
         ["GET /v1/functions/{name}/logs"] = DeployRoute,
+        ["GET /v1/functions/{name}/release"] = DeployRoute,
+        ["POST /v1/functions/{name}/release"] = new(Scope.Deploy, FunctionSource.Route, "release"),
         ["DELETE /v1/functions/{name}"] = new(Scope.Deploy, FunctionSource.Route, "delete"),
         ["GET /v1/nodes"] = new(Scope.Deploy, FunctionSource.None),
         ["GET /v1/cluster"] = new(Scope.Deploy, FunctionSource.None),

@@ -1,4 +1,5 @@
 using Serval.Node.Packages;
+using Serval.Server.Releases;
 
 namespace Serval.Server.Storage;
 
@@ -29,9 +30,19 @@ public interface IFunctionStore
 
     /// <summary>
     /// Adds the next version of <paramref name="function"/> (creating the function) and points
-    /// <c>latest</c> at it, in one transaction. Returns the number given.
+    /// <c>latest</c> at it (and the serving alias <c>prod</c>, for a new function), in one
+    /// transaction. Returns the number given.
     /// </summary>
     Task<VersionRecord> AddVersionAsync(string function, string digest, string specText, IReadOnlyList<PackageFile> files, string metadataJson, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Every release of every function, oldest first.</summary>
+    Task<IReadOnlyList<ReleaseRecord>> LoadReleasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes <paramref name="release"/> (new or changed) and, when <paramref name="serving"/> is
+    /// given, points the serving alias <c>prod</c> at that version, in one transaction.
+    /// </summary>
+    Task SaveReleaseAsync(ReleaseRecord release, int? serving, CancellationToken cancellationToken);
 
     /// <summary>Removes a function, its versions and aliases; false when there was none.</summary>
     Task<bool> DeleteFunctionAsync(string function, CancellationToken cancellationToken);

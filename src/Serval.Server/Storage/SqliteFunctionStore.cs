@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Serval.Node.Packages;
+using Serval.Server.Releases;
 
 namespace Serval.Server.Storage;
 
 /// <summary>The embedded store: one SQLite file in WAL mode (readers never block the writer).</summary>
 public sealed class SqliteFunctionStore : IFunctionStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
     private readonly string _connectionString;
 
     static SqliteFunctionStore() => SQLitePCL.Batteries_V2.Init();
@@ -39,6 +40,11 @@ public sealed class SqliteFunctionStore : IFunctionStore
                 alias TEXT NOT NULL,
                 version INTEGER NOT NULL,
                 PRIMARY KEY (function, alias));
+            CREATE TABLE IF NOT EXISTS releases (
+                function TEXT NOT NULL REFERENCES functions(name) ON DELETE CASCADE,
+                id INTEGER NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (function, id));
             """);
     }
 
@@ -86,6 +92,10 @@ public sealed class SqliteFunctionStore : IFunctionStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <c>prod</c> is written only when missing: for a new function, the new version; in a store
+    /// from before releases, the version <c>latest</c> pointed at until now (it served then).
+    /// </remarks>
     public Task<VersionRecord> AddVersionAsync(string function, string digest, string specText, IReadOnlyList<PackageFile> files, string metadataJson, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = Open();
@@ -111,6 +121,9 @@ public sealed class SqliteFunctionStore : IFunctionStore
         using (SqliteCommand insert = Command(connection, """
             INSERT INTO versions (function, version, digest, spec, files, metadata, created)
             VALUES ($name, $version, $digest, $spec, $files, $metadata, $now);
+            INSERT INTO aliases (function, alias, version)
+            SELECT $name, 'prod', COALESCE((SELECT version FROM aliases WHERE function = $name AND alias = 'latest'), $version) WHERE true
+            ON CONFLICT(function, alias) DO NOTHING;
             INSERT INTO aliases (function, alias, version) VALUES ($name, 'latest', $version)
             ON CONFLICT(function, alias) DO UPDATE SET version = $version;
             """))
@@ -130,10 +143,58 @@ public sealed class SqliteFunctionStore : IFunctionStore
     }
 
     /// <inheritdoc/>
+    public Task<IReadOnlyList<ReleaseRecord>> LoadReleasesAsync(CancellationToken cancellationToken)
+    {
+        using SqliteConnection connection = Open();
+        using SqliteCommand command = Command(connection, "SELECT record FROM releases ORDER BY function, id");
+        using SqliteDataReader reader = command.ExecuteReader();
+        var releases = new List<ReleaseRecord>();
+        while (reader.Read())
+        {
+            releases.Add(JsonSerializer.Deserialize<ReleaseRecord>(reader.GetString(0), Json)
+                ?? throw new InvalidDataException("a stored release record is empty"));
+        }
+
+        return Task.FromResult<IReadOnlyList<ReleaseRecord>>(releases);
+    }
+
+    /// <inheritdoc/>
+    public Task SaveReleaseAsync(ReleaseRecord release, int? serving, CancellationToken cancellationToken)
+    {
+        using SqliteConnection connection = Open();
+        using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+        using (SqliteCommand upsert = Command(connection, """
+            INSERT INTO releases (function, id, record) VALUES ($name, $id, $record)
+            ON CONFLICT(function, id) DO UPDATE SET record = $record
+            """))
+        {
+            upsert.Parameters.AddWithValue("$name", release.Function);
+            upsert.Parameters.AddWithValue("$id", release.Id);
+            upsert.Parameters.AddWithValue("$record", JsonSerializer.Serialize(release, Json));
+            upsert.ExecuteNonQuery();
+        }
+
+        if (serving is { } version)
+        {
+            using SqliteCommand alias = Command(connection, """
+                INSERT INTO aliases (function, alias, version) VALUES ($name, 'prod', $version)
+                ON CONFLICT(function, alias) DO UPDATE SET version = $version
+                """);
+            alias.Parameters.AddWithValue("$name", release.Function);
+            alias.Parameters.AddWithValue("$version", version);
+            alias.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task<bool> DeleteFunctionAsync(string function, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = Open();
         using SqliteCommand delete = Command(connection, """
+            DELETE FROM releases WHERE function = $name;
             DELETE FROM aliases WHERE function = $name;
             DELETE FROM versions WHERE function = $name;
             DELETE FROM functions WHERE name = $name;

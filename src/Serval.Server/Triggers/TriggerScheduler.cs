@@ -54,7 +54,8 @@ public sealed partial class TriggerScheduler(
         DateTimeOffset now = time.GetUtcNow();
         foreach (DeployedFunction function in catalog.Functions.Values)
         {
-            DeployedVersion latest = function.Latest;
+            // The serving version's triggers fire (after a rollback, not those of the newer version left behind).
+            DeployedVersion latest = function.Stable;
             IReadOnlyList<TriggerSpec> triggers = latest.Spec.Triggers;
             if (triggers.Count == 0)
             {

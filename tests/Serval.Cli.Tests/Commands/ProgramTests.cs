@@ -9,6 +9,8 @@ public class ProgramTests
     [InlineData("versions", "x")]
     [InlineData("instances", "x")]
     [InlineData("rm", "x")]
+    [InlineData("release", "x")]
+    [InlineData("rollback", "x")]
     public async Task AnyCommand_ConnectionRefused_PrintsOneLine(params string[] args)
     {
         string url = $"http://127.0.0.1:{FakeServal.FreePort()}";
@@ -25,7 +27,7 @@ public class ProgramTests
         var run = await CliRunner.RunAsync("--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (string command in new[] { "up", "deploy", "invoke", "ls", "versions", "instances", "rm" })
+        foreach (string command in new[] { "up", "deploy", "invoke", "ls", "versions", "release", "promote", "rollback", "instances", "rm" })
         {
             Assert.Matches($@"(?m)^\s+{command}\b", run.Output);
         }

@@ -135,5 +135,10 @@ internal sealed class DispatchHarness : IAsyncDisposable
             throw new NotSupportedException();
 
         public Task<bool> DeleteFunctionAsync(string function, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<IReadOnlyList<Serval.Server.Releases.ReleaseRecord>> LoadReleasesAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<Serval.Server.Releases.ReleaseRecord>>([]);
+
+        public Task SaveReleaseAsync(Serval.Server.Releases.ReleaseRecord release, int? serving, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

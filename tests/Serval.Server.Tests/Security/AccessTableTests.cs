@@ -27,6 +27,8 @@ public sealed class AccessTableTests
     [InlineData("GET /v1/functions", Scope.Deploy, FunctionSource.None, null)]
     [InlineData("GET /v1/functions/{name}/instances", Scope.Deploy, FunctionSource.Route, null)]
     [InlineData("DELETE /v1/functions/{name}", Scope.Deploy, FunctionSource.Route, "delete")]
+    [InlineData("GET /v1/functions/{name}/release", Scope.Deploy, FunctionSource.Route, null)]
+    [InlineData("POST /v1/functions/{name}/release", Scope.Deploy, FunctionSource.Route, "release")]
     [InlineData("GET /metrics", Scope.Deploy, FunctionSource.All, null)]
     [InlineData("POST /v1/keys", Scope.Admin, FunctionSource.None, "key.create")]
     [InlineData("GET /v1/keys", Scope.Admin, FunctionSource.None, null)]
