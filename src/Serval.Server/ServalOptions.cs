@@ -67,6 +67,12 @@ public sealed record ServalOptions
     /// <summary>The function logs' retention and buffer (see <see cref="Monitoring.Logs.LogOptions"/>).</summary>
     public Monitoring.Logs.LogOptions Logs { get; init; } = new();
 
+    /// <summary>Alert rules, webhooks and the evaluation interval (<c>--alerts FILE</c>; the default rules without one).</summary>
+    public Serval.Core.Alerts.AlertConfig Alerts { get; init; } = new();
+
+    /// <summary>The price sheet every invocation and idle provisioned second is charged by (<c>--prices FILE</c>).</summary>
+    public Serval.Core.Billing.PriceSheet Prices { get; init; } = new();
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {
@@ -85,12 +91,32 @@ public sealed record ServalOptions
                 "--async-max-payload-mb" => options with { Async = options.Async with { MaxPayloadBytes = long.TryParse(Value(), out long amb) && amb is > 0 and <= 2047 ? amb << 20 : throw new ArgumentException($"--async-max-payload-mb must be 1..2047, got '{args[i]}'") } },
                 "--async-retention-hours" => options with { Async = options.Async with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double hours) && hours > 0 && hours <= 24 * 3650 ? TimeSpan.FromHours(hours) : throw new ArgumentException($"--async-retention-hours must be a positive number of hours, got '{args[i]}'") } },
                 "--log-retention-hours" => options with { Logs = options.Logs with { Retention = double.TryParse(Value(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double logHours) && logHours > 0 && logHours <= 24 * 3650 ? TimeSpan.FromHours(logHours) : throw new ArgumentException($"--log-retention-hours must be a positive number of hours, got '{args[i]}'") } },
+                "--alerts" => options with { Alerts = ReadFile(Value(), "--alerts", Serval.Core.Alerts.AlertConfigReader.Read) },
+                "--prices" => options with { Prices = ReadFile(Value(), "--prices", Serval.Core.Billing.PriceSheetReader.Read) },
                 "--auth" => options with { Auth = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--auth must be on or off, got '{v}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N, --alerts FILE, --prices FILE)"),
             };
         }
 
         return options;
+    }
+
+    // A configuration file read at start: every problem with its line, or the file missing, is an ArgumentException.
+    private static T ReadFile<T>(string path, string flag, Func<string, string, (T? Value, IReadOnlyList<string> Errors)> read)
+        where T : class
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{flag} {path}: cannot be read: {e.Message}");
+        }
+
+        var (value, errors) = read(path, text);
+        return value ?? throw new ArgumentException($"{flag}: " + string.Join("; ", errors));
     }
 }

@@ -9,4 +9,5 @@ namespace Serval.Server.Dispatch;
 /// <param name="DurationMs">Time inside the instance (send to answer).</param>
 /// <param name="MemoryMb">The instance's resident memory.</param>
 /// <param name="QueueMs">Time it waited for a slot (a cold start's included) before it was sent.</param>
-public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb, double QueueMs = 0);
+/// <param name="Provisioned">True when it ran on a provisioned instance (billed under the mode <c>provisioned</c>).</param>
+public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb, double QueueMs = 0, bool Provisioned = false);

@@ -44,6 +44,8 @@ public static class AccessTable
         ["GET /v1/functions/{name}/logs"] = DeployRoute,
         ["DELETE /v1/functions/{name}"] = new(Scope.Deploy, FunctionSource.Route, "delete"),
         ["GET /metrics"] = new(Scope.Deploy, FunctionSource.All),
+        ["GET /v1/alerts"] = new(Scope.Deploy, FunctionSource.All),
+        ["GET /v1/cost"] = new(Scope.Deploy, FunctionSource.All),
         ["POST /v1/keys"] = new(Scope.Admin, FunctionSource.None, "key.create"),
         ["GET /v1/keys"] = new(Scope.Admin, FunctionSource.None),
         ["DELETE /v1/keys/{id}"] = new(Scope.Admin, FunctionSource.None, "key.delete"),

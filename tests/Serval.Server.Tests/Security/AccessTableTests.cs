@@ -28,6 +28,8 @@ public sealed class AccessTableTests
     [InlineData("GET /v1/functions/{name}/instances", Scope.Deploy, FunctionSource.Route, null)]
     [InlineData("DELETE /v1/functions/{name}", Scope.Deploy, FunctionSource.Route, "delete")]
     [InlineData("GET /metrics", Scope.Deploy, FunctionSource.All, null)]
+    [InlineData("GET /v1/alerts", Scope.Deploy, FunctionSource.All, null)]
+    [InlineData("GET /v1/cost", Scope.Deploy, FunctionSource.All, null)]
     [InlineData("POST /v1/keys", Scope.Admin, FunctionSource.None, "key.create")]
     [InlineData("GET /v1/keys", Scope.Admin, FunctionSource.None, null)]
     [InlineData("DELETE /v1/keys/{id}", Scope.Admin, FunctionSource.None, "key.delete")]
