@@ -31,6 +31,8 @@ public static class Program
             VersionsCommand.Create(host),
             InstancesCommand.Create(host),
             LogsCommand.Create(host),
+            CostCommand.Create(host),
+            SimulateCommand.Create(host),
             JobsCommand.Create(host),
             JobCommand.Create(host),
             RmCommand.Create(host),
