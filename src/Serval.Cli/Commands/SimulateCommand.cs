@@ -74,10 +74,10 @@ internal static class SimulateCommand
             IReadOnlyList<SimulationResult> results = StrategySimulator.Compare(load, options);
             host.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{Path.GetFileName(path)}: {load.End:0.#} s of {(load.Kind == TraceKind.Rps ? "requests per second" : "closed-loop clients")}, max {n}, concurrency {c}, idle {SpecUnits.FormatDuration(options.Instances.Idle)}, service {SpecUnits.FormatDuration(options.Service)}, cold start {SpecUnits.FormatDuration(options.ColdStart)}"));
-            var table = Tables.Create("strategy", $"cost {sheet.Currency}", "utilisation", "cold starts", "p99 (model)", "p50 (model)", "instance-s", "requests");
+            var table = Tables.Create("strategy", $"cost {sheet.Currency}", "as servers", "utilisation", "cold starts", "p99 (model)", "p50 (model)", "instance-s", "requests");
             foreach (SimulationResult r in results)
             {
-                table.AddTextRow(r.Strategy, r.Cost.ToString("0.000000", CultureInfo.InvariantCulture), r.Utilisation.ToString("P0", CultureInfo.InvariantCulture),
+                table.AddTextRow(r.Strategy, r.Cost.ToString("0.000000", CultureInfo.InvariantCulture), r.ServerCost.ToString("0.000000", CultureInfo.InvariantCulture), r.Utilisation.ToString("P0", CultureInfo.InvariantCulture),
                     r.ColdStarts.ToString(CultureInfo.InvariantCulture), Ms(r.P99), Ms(r.P50),
                     r.InstanceSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.Requests.ToString(CultureInfo.InvariantCulture));
             }

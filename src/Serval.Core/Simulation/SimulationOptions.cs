@@ -139,4 +139,10 @@ public sealed record SimulationResult
 
     /// <summary>The bill: invocations' billed time and requests, plus idle provisioned time.</summary>
     public decimal Cost { get; init; }
+
+    /// <summary>
+    /// What the same instance time would cost rented as servers, every second at the running rates
+    /// (no request price): the capacity the strategy holds, used or not.
+    /// </summary>
+    public decimal ServerCost { get; init; }
 }

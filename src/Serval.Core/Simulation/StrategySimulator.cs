@@ -135,6 +135,7 @@ internal sealed class Run
             P50 = Percentile(0.50),
             P99 = Percentile(0.99),
             Cost = cost,
+            ServerCost = CostModel.Compute(_options.Prices, _options.Resources, (long)Math.Round(_instanceSeconds * 1000)),
         };
     }
 

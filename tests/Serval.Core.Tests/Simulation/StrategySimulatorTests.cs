@@ -59,6 +59,8 @@ public sealed class StrategySimulatorTests
         Assert.True(onDemand.ColdStarts >= 4, $"{onDemand.ColdStarts} cold starts");
         Assert.Equal(0, peak.ColdStarts);
         Assert.Equal(4 * 40, peak.InstanceSeconds, precision: 6);
+        // Held as servers: 160 instance-seconds at the running rates.
+        Assert.Equal(CostModel.Compute(Options.Prices, Options.Resources, 160_000), peak.ServerCost);
         Assert.True(onDemand.InstanceSeconds < peak.InstanceSeconds);
         Assert.True(onDemand.Utilisation > peak.Utilisation);
         Assert.True(peak.P99 < onDemand.P99, $"peak p99 {peak.P99} vs on-demand {onDemand.P99}");
