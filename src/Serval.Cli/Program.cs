@@ -34,6 +34,8 @@ public static class Program
             ReleaseCommand.Rollback(host),
             InstancesCommand.Create(host),
             LogsCommand.Create(host),
+            CostCommand.Create(host),
+            SimulateCommand.Create(host),
             JobsCommand.Create(host),
             JobCommand.Create(host),
             RmCommand.Create(host),

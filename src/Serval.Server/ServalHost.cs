@@ -6,8 +6,10 @@ using Serval.Node.Capacity;
 using Serval.Node.Instances;
 using Serval.Node.Packages;
 using Serval.Node.Processes;
+using Serval.Server.Alerts;
 using Serval.Server.Async;
 using Serval.Server.Cluster;
+using Serval.Server.Billing;
 using Serval.Server.Deployment;
 using Serval.Server.Dispatch;
 using Serval.Server.Functions;
@@ -90,7 +92,10 @@ public static class ServalHost
         services.AddSingleton(options.Logs);
         services.AddSingleton(sp => new FunctionLogs(Path.Combine(data, "logs.db"), options.Logs, options.Time));
         services.AddHostedService(sp => sp.GetRequiredService<FunctionLogs>());
-        services.AddSingleton(sp => new InvocationRecorder(sp.GetRequiredService<FunctionStats>(), sp.GetRequiredService<Metrics>(), sp.GetRequiredService<InstanceSupervisor>(), sp.GetRequiredService<FunctionLogs>(), options.Time, sp.GetRequiredService<ReleaseWindows>()));
+        services.AddSingleton(_ => new CostLedger(Path.Combine(data, "cost.db"), options.Prices, options.Time));
+        services.AddSingleton<CostMeter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CostMeter>());
+        services.AddSingleton(sp => new InvocationRecorder(sp.GetRequiredService<FunctionStats>(), sp.GetRequiredService<Metrics>(), sp.GetRequiredService<InstanceSupervisor>(), sp.GetRequiredService<FunctionLogs>(), options.Time, sp.GetRequiredService<ReleaseWindows>(), sp.GetRequiredService<CostLedger>()));
         services.AddSingleton<ScrapeGauges>();
         services.AddTracing(options.Tracing);
         services.AddSingleton(options.Async);
@@ -102,6 +107,12 @@ public static class ServalHost
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDeliverer>());
         services.AddSingleton<InvocationSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<InvocationSweeper>());
+        services.AddSingleton(options.Alerts);
+        services.AddSingleton<AlertObserver>();
+        services.AddSingleton<AlertNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertNotifier>());
+        services.AddSingleton<AlertLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertLoop>());
         services.AddSingleton<TriggerScheduler>();
         services.AddHostedService(sp => sp.GetRequiredService<TriggerScheduler>());
         services.AddSingleton<PlanRunner>();
@@ -130,6 +141,8 @@ public static class ServalHost
         app.MapKeys();
         app.MapAudit();
         app.MapNodes();
+        app.MapAlerts();
+        app.MapCost();
         AccessStartup.Announce(app, options, data);
         _ = app.Services.GetRequiredService<InvocationRecorder>(); // subscribes to the events it counts
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<InstanceSupervisor>().Pool?.Fill());

@@ -73,6 +73,12 @@ public sealed record ServalOptions
     /// <summary>Cluster mode: the NATS servers, this process's roles, the node's id and labels (see <see cref="Cluster.ClusterOptions"/>).</summary>
     public Cluster.ClusterOptions Cluster { get; init; } = new();
 
+    /// <summary>Alert rules, webhooks and the evaluation interval (<c>--alerts FILE</c>; the default rules without one).</summary>
+    public Serval.Core.Alerts.AlertConfig Alerts { get; init; } = new();
+
+    /// <summary>The price sheet every invocation and idle provisioned second is charged by (<c>--prices FILE</c>).</summary>
+    public Serval.Core.Billing.PriceSheet Prices { get; init; } = new();
+
     /// <summary>Parses command-line arguments; unknown ones throw <see cref="ArgumentException"/> naming them.</summary>
     public static ServalOptions Parse(string[] args)
     {
@@ -98,12 +104,32 @@ public sealed record ServalOptions
                 "--relay-port" => options with { Cluster = options.Cluster with { RelayPort = int.TryParse(Value(), out int relay) && relay is >= 0 and <= 65535 ? relay : throw new ArgumentException($"--relay-port must be 0..65535, got '{args[i]}'") } },
                 "--relay-host" => options with { Cluster = options.Cluster with { RelayHost = Value() } },
                 "--replicas" => options with { Cluster = options.Cluster with { Replicas = int.TryParse(Value(), out int replicas) && replicas is 1 or 3 or 5 ? replicas : throw new ArgumentException($"--replicas must be 1, 3 or 5, got '{args[i]}'") } },
+                "--alerts" => options with { Alerts = ReadFile(Value(), "--alerts", Serval.Core.Alerts.AlertConfigReader.Read) },
+                "--prices" => options with { Prices = ReadFile(Value(), "--prices", Serval.Core.Billing.PriceSheetReader.Read) },
                 "--auth" => options with { Auth = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--auth must be on or off, got '{v}'") } },
                 "--graph-cache" => options with { GraphCache = Value() switch { "on" => true, "off" => false, string v => throw new ArgumentException($"--graph-cache must be on or off, got '{v}'") } },
-                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N, --nats URLS, --role ROLES, --node-id ID, --labels K=V,..., --relay-port N, --relay-host ADDR, --replicas N)"),
+                _ => throw new ArgumentException($"unknown option '{args[i]}' (known: --port N, --data DIR, --host ADDR, --max-body-mb N, --max-package-mb N, --warm-pool N, --graph-cache on|off, --auth on|off, --async-max-payload-mb N, --async-retention-hours N, --log-retention-hours N, --alerts FILE, --prices FILE, --nats URLS, --role ROLES, --node-id ID, --labels K=V,..., --relay-port N, --relay-host ADDR, --replicas N)"),
             };
         }
 
         return options;
+    }
+
+    // A configuration file read at start: every problem with its line, or the file missing, is an ArgumentException.
+    private static T ReadFile<T>(string path, string flag, Func<string, string, (T? Value, IReadOnlyList<string> Errors)> read)
+        where T : class
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{flag} {path}: cannot be read: {e.Message}");
+        }
+
+        var (value, errors) = read(path, text);
+        return value ?? throw new ArgumentException($"{flag}: " + string.Join("; ", errors));
     }
 }

@@ -18,6 +18,25 @@ public class ServalOptionsTests
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => ServalOptions.Parse([flag, value])).Message);
 
     [Fact]
+    public void Parse_AlertsAndPricesFiles_AreRead_AndTheirProblemsNamedWithTheLine()
+    {
+        string dir = Serval.TestSupport.Paths.NewTempDir("serval-options");
+        string alerts = Path.Combine(dir, "alerts.yaml"), prices = Path.Combine(dir, "prices.yaml"), bad = Path.Combine(dir, "bad.yaml");
+        File.WriteAllText(alerts, "interval: 5s\nrules:\n  - { name: Errors, signal: error_rate, above: 0.1 }\n");
+        File.WriteAllText(prices, "currency: EUR\nrequest: 0.5\n");
+        File.WriteAllText(bad, "rules:\n  - { name: Errors, signal: errors, above: 0.1 }\n");
+
+        var options = ServalOptions.Parse(["--alerts", alerts, "--prices", prices]);
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Alerts.Interval);
+        Assert.Equal("Errors", Assert.Single(options.Alerts.Rules).Name);
+        Assert.Equal(("EUR", 0.5m), (options.Prices.Currency, options.Prices.Request));
+        Assert.StartsWith($"--alerts: {bad}:2:29: rules[0].signal: 'errors' is not a signal", Assert.Throws<ArgumentException>(() => ServalOptions.Parse(["--alerts", bad])).Message);
+        Assert.StartsWith($"--prices {dir}/none.yaml: cannot be read", Assert.Throws<ArgumentException>(() => ServalOptions.Parse(["--prices", Path.Combine(dir, "none.yaml")])).Message);
+        Assert.Equal(Serval.Core.Alerts.AlertConfig.DefaultRules, ServalOptions.Parse([]).Alerts.Rules);
+    }
+
+    [Fact]
     public void Validate_BadAsyncOptions_NameTheField()
     {
         var errors = new Serval.Server.Async.AsyncOptions { Lease = TimeSpan.FromMilliseconds(10), WebhookAttempts = 0 }.Validate().ToList();

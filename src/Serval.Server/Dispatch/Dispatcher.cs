@@ -134,7 +134,7 @@ public sealed class Dispatcher
                 outcome = InvokeOutcome.Fail(ErrorKind.Timeout, $"{version.Function} v{version.Version} did not answer within its deadline of {timeout.TotalSeconds:0.###} s");
             }
 
-            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0, lease.QueueMs, instance.Placed?.Node);
+            return new InvocationResult(outcome, instance.Id, lease.Cold, durationMs, instance.Process?.ResidentMemoryMb() ?? 0, lease.QueueMs, instance.Placed?.Node, lease.Provisioned);
         }
         finally
         {

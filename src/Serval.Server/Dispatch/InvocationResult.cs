@@ -10,4 +10,5 @@ namespace Serval.Server.Dispatch;
 /// <param name="MemoryMb">The instance's resident memory.</param>
 /// <param name="QueueMs">Time it waited for a slot (a cold start's included) before it was sent.</param>
 /// <param name="Node">The cluster node the instance runs on; null on the all-in-one platform.</param>
-public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb, double QueueMs = 0, string? Node = null);
+/// <param name="Provisioned">True when it ran on a provisioned instance (billed under the mode <c>provisioned</c>).</param>
+public readonly record struct InvocationResult(InvokeOutcome Outcome, string InstanceId, bool ColdStart, double DurationMs, double MemoryMb, double QueueMs = 0, string? Node = null, bool Provisioned = false);

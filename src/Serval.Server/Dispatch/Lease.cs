@@ -8,7 +8,8 @@ namespace Serval.Server.Dispatch;
 /// <param name="Cold">True when the request waited for this instance to start.</param>
 /// <param name="QueueMs">Time spent waiting for the slot.</param>
 /// <param name="Error">Why no slot was given: overloaded (429), no instance could start (503), deadline (504).</param>
-public readonly record struct Lease(Instance? Instance, bool Cold, double QueueMs, InvokeError? Error)
+/// <param name="Provisioned">True when the instance is one of the provisioned minimum (the bill's mode).</param>
+public readonly record struct Lease(Instance? Instance, bool Cold, double QueueMs, InvokeError? Error, bool Provisioned = false)
 {
     /// <summary>A refusal.</summary>
     public static Lease Fail(ErrorKind kind, string message, double queueMs = 0) => new(null, false, queueMs, new InvokeError(kind, message));

@@ -85,7 +85,7 @@ public sealed class VersionPool
             if (TakeSlot() is { } member)
             {
                 Level(1);
-                return new(new Lease(member.Instance, false, 0, null));
+                return new(new Lease(member.Instance, false, 0, null, member.Provisioned));
             }
 
             if (_members.Count == 0 && _starting == 0 && _startError is { } failing && !_backoff.MayStart(now))
@@ -304,6 +304,21 @@ public sealed class VersionPool
         }
     }
 
+    /// <summary>Provisioned instances with nothing in flight now: what the bill charges at the idle rates.</summary>
+    public int ProvisionedIdle()
+    {
+        lock (_gate)
+        {
+            int idle = 0;
+            foreach (Member member in _members)
+            {
+                idle += member.Provisioned && member.InFlight == 0 ? 1 : 0;
+            }
+
+            return idle;
+        }
+    }
+
     /// <summary>
     /// Takes <paramref name="instance"/> out of the pool for the caller to stop, if it is still an
     /// idle on-demand member; false when it has work again (or already left).
@@ -445,7 +460,7 @@ public sealed class VersionPool
             Waiter waiter = first.Value;
             // Cold: the request waited for an instance that became ready after it arrived.
             bool cold = member.Instance.ReadyAt is { } ready && ready >= waiter.Arrived;
-            waiter.Completion.TrySetResult(new Lease(member.Instance, cold, _time.GetElapsedTime(waiter.Timestamp).TotalMilliseconds, null));
+            waiter.Completion.TrySetResult(new Lease(member.Instance, cold, _time.GetElapsedTime(waiter.Timestamp).TotalMilliseconds, null, member.Provisioned));
         }
     }
 

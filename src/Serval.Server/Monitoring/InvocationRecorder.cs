@@ -17,17 +17,19 @@ public sealed class InvocationRecorder
     private readonly FunctionStats _stats;
     private readonly Metrics _metrics;
     private readonly FunctionLogs? _logs;
+    private readonly Billing.CostLedger? _ledger;
     private readonly TimeProvider _time;
     private readonly Releases.ReleaseWindows? _windows;
     private readonly string _node = Environment.MachineName;
 
     /// <summary>Subscribes to the supervisor's events.</summary>
-    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor, FunctionLogs? logs = null, TimeProvider? time = null, Releases.ReleaseWindows? windows = null)
+    public InvocationRecorder(FunctionStats stats, Metrics metrics, InstanceSupervisor supervisor, FunctionLogs? logs = null, TimeProvider? time = null, Releases.ReleaseWindows? windows = null, Billing.CostLedger? ledger = null)
     {
         _windows = windows;
         _stats = stats;
         _metrics = metrics;
         _logs = logs;
+        _ledger = ledger;
         _time = time ?? TimeProvider.System;
         supervisor.InstanceReady += instance =>
         {
@@ -54,6 +56,12 @@ public sealed class InvocationRecorder
         _stats.Record(version.Function, result.DurationMs);
         _metrics.Invocation(version.Function, version.Version, result.Outcome.Error, result.QueueMs, result.DurationMs, dispatched: result.InstanceId.Length > 0 || result.QueueMs > 0);
         _windows?.Record(version.Function, version.Version, result.Outcome.Error, result.QueueMs + result.DurationMs);
+        if (result.InstanceId.Length > 0)
+        {
+            // Billed like X-Serval-Billed-Ms: the time in the instance in whole milliseconds, rounded up.
+            _ledger?.Invocation(version, (long)Math.Ceiling(result.DurationMs), result.Provisioned);
+        }
+
         if (_logs is not null)
         {
             DateTimeOffset now = _time.GetUtcNow();

@@ -157,6 +157,21 @@ public sealed class Metrics
     /// <summary>Counts one asynchronous invocation that ended with <paramref name="status"/>.</summary>
     public void AsyncEnded(string function, int version, string status) => _asyncEnded.WithLabels(function, Text(version), status).Inc();
 
+    /// <summary>Asynchronous invocations that ended <c>Failed</c> or <c>Expired</c> since the platform started, per function (all versions).</summary>
+    public IReadOnlyDictionary<string, double> AsyncFailures()
+    {
+        var totals = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string[] labels in _asyncEnded.GetAllLabelValues())
+        {
+            if (labels[2] is "Failed" or "Expired")
+            {
+                totals[labels[0]] = totals.GetValueOrDefault(labels[0]) + _asyncEnded.WithLabels(labels).Value;
+            }
+        }
+
+        return totals;
+    }
+
     /// <summary>Counts one trigger fire.</summary>
     public void TriggerFired(string function, int version) => _triggerFires.WithLabels(function, Text(version)).Inc();
 

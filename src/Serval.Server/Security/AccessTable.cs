@@ -48,6 +48,8 @@ public static class AccessTable
         ["GET /v1/nodes"] = new(Scope.Deploy, FunctionSource.None),
         ["GET /v1/cluster"] = new(Scope.Deploy, FunctionSource.None),
         ["GET /metrics"] = new(Scope.Deploy, FunctionSource.All),
+        ["GET /v1/alerts"] = new(Scope.Deploy, FunctionSource.All),
+        ["GET /v1/cost"] = new(Scope.Deploy, FunctionSource.All),
         ["POST /v1/keys"] = new(Scope.Admin, FunctionSource.None, "key.create"),
         ["GET /v1/keys"] = new(Scope.Admin, FunctionSource.None),
         ["DELETE /v1/keys/{id}"] = new(Scope.Admin, FunctionSource.None, "key.delete"),

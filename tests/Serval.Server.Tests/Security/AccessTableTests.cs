@@ -30,6 +30,8 @@ public sealed class AccessTableTests
     [InlineData("GET /v1/functions/{name}/release", Scope.Deploy, FunctionSource.Route, null)]
     [InlineData("POST /v1/functions/{name}/release", Scope.Deploy, FunctionSource.Route, "release")]
     [InlineData("GET /metrics", Scope.Deploy, FunctionSource.All, null)]
+    [InlineData("GET /v1/alerts", Scope.Deploy, FunctionSource.All, null)]
+    [InlineData("GET /v1/cost", Scope.Deploy, FunctionSource.All, null)]
     [InlineData("POST /v1/keys", Scope.Admin, FunctionSource.None, "key.create")]
     [InlineData("GET /v1/keys", Scope.Admin, FunctionSource.None, null)]
     [InlineData("DELETE /v1/keys/{id}", Scope.Admin, FunctionSource.None, "key.delete")]

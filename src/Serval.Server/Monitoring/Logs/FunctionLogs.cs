@@ -188,7 +188,7 @@ public sealed class FunctionLogs : IHostedService, IAsyncDisposable
         transaction.Commit();
     }
 
-    private SqliteConnection Open()
+    internal SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
