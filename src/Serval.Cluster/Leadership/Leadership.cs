@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.KeyValueStore;
@@ -96,20 +97,11 @@ public sealed class Leadership(INatsKVStore bucket, LeaderRecord self, LeaseTimi
     /// <summary>Ticks every renewal interval until <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(timing.Renew, time);
-        do
-        {
-            try
-            {
-                await TickAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // NATS unreachable or without quorum: the belief window runs out by itself.
-                logger.LogWarning("controller {Id}: leader key unavailable: {Error}", self.Id, e.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        // NATS unreachable or without quorum: a tick fails, and the belief window runs out by itself.
+        await Periodic.RunAsync(
+            timing.Renew, time, TickAsync,
+            e => logger.LogWarning("controller {Id}: leader key unavailable: {Error}", self.Id, e.Message),
+            cancellationToken, tickFirst: true).ConfigureAwait(false);
     }
 
     /// <summary>Gives the leadership up at once (a clean shutdown), so a standby need not wait out the timeout.</summary>

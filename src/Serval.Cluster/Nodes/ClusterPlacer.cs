@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using Microsoft.Extensions.Logging;
 using Serval.Cluster.Artifacts;
 using Serval.Cluster.Connection;
@@ -94,10 +95,8 @@ public sealed class ClusterPlacer(RemoteInstances remote, ArtifactStore store, N
     /// <summary>Sweeps every <paramref name="interval"/> until cancelled.</summary>
     public async Task SweepAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-        {
-            Sweep();
-        }
+        await Periodic.RunAsync(
+            interval, time, _ => { Sweep(); return Task.CompletedTask; },
+            e => logger.LogWarning("node sweep failed: {Error}", e.Message), cancellationToken).ConfigureAwait(false);
     }
 }

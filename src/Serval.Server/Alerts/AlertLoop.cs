@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Serval.Core.Alerts;
 
@@ -59,24 +60,7 @@ public sealed partial class AlertLoop(AlertConfig config, AlertObserver observer
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(config.Interval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await TickAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    LogTickFailed(e);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await Periodic.RunAsync(config.Interval, time, _ => TickAsync(), LogTickFailed, stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "alert {Status}: {Rule} on {Function}: {Summary}")]

@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using Microsoft.Extensions.Hosting;
 using Serval.Server.Dispatch;
 
@@ -47,24 +48,7 @@ public sealed partial class CostMeter(CostLedger ledger, Dispatcher dispatcher, 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Every, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await TickAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    LogTickFailed(e);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        await Periodic.RunAsync(Every, time, _ => TickAsync(), LogTickFailed, stoppingToken).ConfigureAwait(false);
 
         ledger.Flush();
     }

@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Serval.Core.Releases;
@@ -53,18 +54,7 @@ public sealed partial class ReleaseLoop(
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Tick, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                await TickAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogTickFailed(e);
-            }
-        }
+        await Periodic.RunAsync(options.Tick, time, TickAsync, LogTickFailed, stoppingToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "a release tick failed")]
