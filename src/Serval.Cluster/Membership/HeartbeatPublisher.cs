@@ -1,3 +1,4 @@
+using Serval.Core.Scheduling;
 using Microsoft.Extensions.Logging;
 using NATS.Client.KeyValueStore;
 
@@ -8,35 +9,21 @@ namespace Serval.Cluster.Membership;
 /// <c>hb.ID</c> every second. A put that fails (NATS unreachable) is logged and the next one tried:
 /// a controller that hears nothing marks the node lost, which is right for a node cut off.
 /// </summary>
-public sealed class HeartbeatPublisher(INatsKVStore bucket, Func<DateTimeOffset, long, NodeReport> report, TimeProvider time, ILogger logger)
+public sealed class HeartbeatPublisher(INatsKVStore bucket, Func<DateTimeOffset, NodeReport> report, TimeProvider time, ILogger logger)
 {
-    private long _sequence;
-
     /// <summary>The key of node <paramref name="id"/>'s heartbeat.</summary>
     public static string KeyOf(string id) => $"hb.{id}";
 
     /// <summary>Puts one heartbeat.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
-        NodeReport now = report(time.GetUtcNow(), Interlocked.Increment(ref _sequence));
+        NodeReport now = report(time.GetUtcNow());
         await bucket.PutAsync(KeyOf(now.Id), Json.Bytes(now), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Beats every <paramref name="interval"/> until cancelled.</summary>
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval, time);
-        do
-        {
-            try
-            {
-                await TickAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning("heartbeat not sent: {Error}", e.Message);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        await Periodic.RunAsync(interval, time, TickAsync, e => logger.LogWarning("heartbeat not sent: {Error}", e.Message), cancellationToken, tickFirst: true).ConfigureAwait(false);
     }
 }

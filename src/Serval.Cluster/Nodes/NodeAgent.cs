@@ -45,7 +45,7 @@ public sealed class NodeAgent : IAsyncDisposable
         Supervisor = new InstanceSupervisor(launcher, node, capacity, time, logs.CreateLogger<InstanceSupervisor>());
         SocketDirectory = node.SocketDirectory;
         Relay = new InstanceRelay(options.Relay, id => Supervisor.Instances.FirstOrDefault(i => i.Id == id && i.State == InstanceState.Ready)?.Config.SocketPath, _logger);
-        _heartbeat = new HeartbeatPublisher(nodes, (sent, _) => Report(sent), time, _logger);
+        _heartbeat = new HeartbeatPublisher(nodes, Report, time, _logger);
         Time = time;
     }
 

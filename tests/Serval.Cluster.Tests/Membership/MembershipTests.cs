@@ -28,7 +28,7 @@ public sealed class MembershipTests(LocalNats nats) : IClassFixture<LocalNats>
         return new Setup(bucket, clock, table, stop);
     }
 
-    private static HeartbeatPublisher Node(Setup setup, Func<DateTimeOffset, long, NodeReport> report, TimeProvider? clock = null) =>
+    private static HeartbeatPublisher Node(Setup setup, Func<DateTimeOffset, NodeReport> report, TimeProvider? clock = null) =>
         new(setup.Bucket, report, clock ?? setup.Clock, LocalNats.Quiet);
 
     private static Task HeardAsync(Setup setup, string id, long sequence) =>
