@@ -124,11 +124,34 @@ public sealed class NatsServers : IAsyncDisposable
         await Task.WhenAll(Servers.Select(s => s.StopAsync())).ConfigureAwait(false);
     }
 
-    // A port the OS says is free now (a tiny race with other programs, acceptable on loopback).
+    // Ports below Linux's ephemeral range (32768-60999), free when asked and never handed out twice
+    // by this process. A port the OS picks (bind to 0) comes from that range, where the servers' own
+    // outbound route connections take their local ports too: a cluster starting beside another
+    // could find its port taken by one of them before it binds.
+    private static int _nextPort = 20000 + Random.Shared.Next(0, 10000);
+
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (int tries = 0; tries < 2000; tries++)
+        {
+            int port = Interlocked.Increment(ref _nextPort);
+            if (port >= 32000)
+            {
+                Interlocked.CompareExchange(ref _nextPort, 20000, port);
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("no free port between 20000 and 32000 on 127.0.0.1");
     }
 }
