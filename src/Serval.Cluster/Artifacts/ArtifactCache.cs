@@ -56,6 +56,13 @@ public sealed class ArtifactCache
 
     private async Task<string> FetchAsync(string digest, string path, CancellationToken cancellationToken)
     {
+        // A caller that looked before the last download moved its file into place, and asks after
+        // that download left the table, finds the file here instead of downloading it again.
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
         string temp = Path.Combine(_root, "tmp", Guid.NewGuid().ToString("N"));
         try
         {
